@@ -1,0 +1,65 @@
+# medtutor: two commands for readers (`make book`, `make test`), a few more for authors.
+# Every target sets up what it needs; a second run does not reinstall.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.medtutor-installed
+# The same variables for tests, notebook execution and the benchmark.
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help install test unit nbval book book-strict notebooks budget lock clean
+
+help:
+	@echo "make book       build the HTML book into _build/html/"
+	@echo "make test       unit tests, strict nbval over every notebook, book build with warnings as errors"
+	@echo "make notebooks  re-execute every notebook in place (stored outputs are the book's outputs)"
+	@echo "make budget     time and peak memory of each notebook -> tests/benchmarks/notebook_budget.md"
+	@echo "make lock       re-resolve pyproject.toml and rewrite requirements-lock.txt and environment.yml"
+
+install: $(STAMP)
+
+$(STAMP): requirements-lock.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 (python3.11 or python3) is needed"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# One pytest run (unit tests and strict nbval together) after the strict book build.
+test: install book-strict
+	$(BIN)/python -m pytest --nbval tests book
+
+unit: install
+	$(BIN)/python -m pytest tests
+
+nbval: install
+	$(BIN)/python -m pytest --nbval book
+
+book: install
+	$(BIN)/jupyter-book build . --builder html
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+book-strict: install
+	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
+	@test -f _build/html/index.html
+	@echo "The book is at _build/html/index.html"
+
+notebooks: install
+	$(BIN)/python tests/tools/execute_notebooks.py book
+
+budget: install
+	$(BIN)/python tests/tools/budget.py book --out tests/benchmarks/notebook_budget.md
+
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[book,test]'
+	.venv-lock/bin/python tests/tools/lock.py
+	rm -rf .venv-lock
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,94 @@
+"""Import TensorFlow without its C-level start-up log lines.
+
+Taught in: *Setting up* (``book/setup.ipynb``).
+
+TensorFlow's C++ runtime writes lines such as ``oneDNN custom operations are on`` and the
+CPU-feature notice straight to file descriptor 2 while it is imported. In a notebook executed
+normally, ipykernel captures that descriptor and the lines are stored in the notebook; under
+``pytest --nbval`` it does not, so the stored output no longer matches and strict nbval fails.
+:func:`import_tensorflow` points descriptor 2 at ``/dev/null`` for the duration of the import
+(oneDNN stays on: switching it off would halve training speed) and raises the C++ log threshold
+so later warnings stay quiet too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from types import ModuleType
+
+__all__ = ["import_tensorflow", "silenced_fd2"]
+
+#: Environment defaults applied before TensorFlow is imported (existing values win).
+TF_ENV_DEFAULTS = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",  # hide C++ INFO and WARNING lines; errors still show
+    "KERAS_BACKEND": "tensorflow",
+}
+
+
+@contextlib.contextmanager
+def silenced_fd2():
+    """Redirect the process-level standard error (file descriptor 2) to ``/dev/null``.
+
+    Python-level ``sys.stderr`` is flushed first and keeps working afterwards; only output
+    written at the C level during the ``with`` block is discarded.
+
+    Taught in: *Setting up*.
+    """
+    try:
+        sys.stderr.flush()
+    except Exception:  # pragma: no cover - a closed or odd stderr
+        pass
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no descriptor 2 at all (some embedded hosts)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_tensorflow() -> ModuleType:
+    """Import and return :mod:`tensorflow` with its start-up noise silenced.
+
+    Safe to call many times: after the first call it simply returns the module.
+    Use it instead of ``import tensorflow as tf`` in notebooks and helpers.
+
+    Returns
+    -------
+    module
+        The :mod:`tensorflow` module.
+
+    Notes
+    -----
+    Taught in: *Setting up* (``book/setup.ipynb``), which explains why C-level log lines
+    break strict ``pytest --nbval``.
+
+    Examples
+    --------
+    >>> from medtutor import import_tensorflow
+    >>> tf = import_tensorflow()
+    >>> tf.__version__.startswith("2.")
+    True
+    """
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    for key, value in TF_ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    with silenced_fd2():
+        import tensorflow as tf  # noqa: PLC0415
+
+        # Keras registers its own absl handlers on first import: do it while quiet, too.
+        import keras  # noqa: F401, PLC0415
+
+        tf.get_logger().setLevel("ERROR")
+        # Initialise the runtime (device discovery prints on first use) while still quiet.
+        tf.config.list_physical_devices()
+    return tf

@@ -1,0 +1,98 @@
+"""Static checks of the book's notebooks (strict nbval executes them; this checks their shape)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "tools"))
+
+from nbrun import notebooks_under  # noqa: E402
+from nbtemplate import COLAB_TAGS, colab_cell_source, repository_url  # noqa: E402
+
+NOTEBOOKS = notebooks_under(ROOT / "book")
+NOISE = re.compile(r"oneDNN|cuInit|I0000|W0000|E0000|absl::|site-packages|/root/|/home/|/tmp/|/work/|\x08|\u2501")
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "the book has no notebooks"
+
+
+def test_every_notebook_is_in_the_table_of_contents_and_back():
+    listed = set(toc_files())
+    on_disk = {p.relative_to(ROOT).with_suffix("").as_posix() for p in NOTEBOOKS}
+    assert on_disk <= listed, f"notebooks missing from _toc.yml: {sorted(on_disk - listed)}"
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), f"{entry} in _toc.yml does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_cell_installs_medtutor_on_colab_only(path):
+    first = cells(path)[0]
+    assert first["cell_type"] == "code"
+    assert "".join(first["source"]) == colab_cell_source(repository_url()), (
+        f"{path.name}: first cell differs from tests/tools/nbtemplate.py (repository URL in _config.yml?)"
+    )
+    assert first["metadata"].get("tags") == COLAB_TAGS
+    assert first.get("outputs") == [], "outside Colab the first cell must print nothing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_executed_in_order_and_clean(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert None not in counts, f"{path.name} has unexecuted cells: run `make notebooks`"
+    assert counts == list(range(1, len(code) + 1)), f"{path.name} was not executed top to bottom in one kernel"
+    for cell in code:
+        for out in cell["outputs"]:
+            text = "".join(out.get("text", "")) + json.dumps(out.get("data", {}).get("text/plain", ""))
+            assert out.get("output_type") != "error" or "raises-exception" in cell["metadata"].get("tags", [])
+            assert not NOISE.search(text), f"{path.name}: output with TF noise, a progress bar or a local path"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_a_parameters_cell_and_a_title(path):
+    all_cells = cells(path)
+    assert any("parameters" in c["metadata"].get("tags", []) for c in all_cells), f"{path.name}: no parameters cell"
+    first_md = next(c for c in all_cells if c["cell_type"] == "markdown")
+    assert "".join(first_md["source"]).startswith("# "), f"{path.name}: first markdown cell must be the title"
+    text = "\n".join("".join(c["source"]) for c in all_cells if c["cell_type"] == "markdown")
+    for heading in ("## Summary", "## Exercises", "## What's next"):
+        assert heading in text, f"{path.name}: missing '{heading}'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_import_tensorflow_quietly(path):
+    for cell in cells(path):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            assert not re.search(r"^\s*(import tensorflow|from tensorflow)", source, re.M), (
+                f"{path.name}: import TensorFlow through medtutor.import_tensorflow()"
+            )
+            assert "verbose=1" not in source, f"{path.name}: Keras progress bars do not belong in stored outputs"

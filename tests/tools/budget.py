@@ -1,0 +1,79 @@
+"""``make budget``: wall time and peak memory of each notebook, each in a fresh kernel.
+
+A benchmark, not a test: it writes a table and never fails on time. Each notebook runs in its
+own child process (``nbrun.py --no-write --json``); the peak memory is the largest resident set
+of that process's children, i.e. of the notebook's kernel. Budget per chapter: 90 s, 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from nbrun import notebooks_under  # noqa: E402
+
+BUDGET_S = 90.0
+BUDGET_MIB = 1536.0
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def measure(path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(HERE / "nbrun.py"), "--no-write", "--json", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    rows = []
+    for path in notebooks_under(args.folder):
+        row = measure(path)
+        row["notebook"] = path.as_posix()
+        ok = row["seconds"] <= BUDGET_S and row["peak_mib"] <= BUDGET_MIB
+        rows.append((row, ok))
+        print(f"{path}: {row['seconds']:.1f} s, {row['peak_mib']:.0f} MiB {'ok' if ok else 'OVER BUDGET'}", flush=True)
+    lines = [
+        "# Notebook budget",
+        "",
+        f"Measured {dt.date.today().isoformat()} with `make budget` on {os.cpu_count()} cores "
+        f"({cpu_name()}), Python {platform.python_version()}, no GPU. Each notebook runs in a fresh "
+        "kernel; peak memory is the kernel's largest resident set. Budget: 90 s and 1.5 GB per notebook.",
+        "",
+        "| notebook | wall time (s) | peak memory (MiB) | within budget |",
+        "|---|---:|---:|---|",
+    ]
+    for row, ok in rows:
+        lines.append(f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {'yes' if ok else '**no**'} |")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Execute notebooks in place, in exactly the environment that strict nbval uses.
+
+``make notebooks`` runs ``python tests/tools/execute_notebooks.py book``, which calls
+:func:`execute` for each notebook. The kernel is the current interpreter (as with
+``pytest --nbval --nbval-current-env``), it starts in the notebook's folder (as under nbval),
+and it sees ``PYTEST_CURRENT_TEST``, so ipykernel treats C-level output exactly as it does
+under pytest. That way the stored outputs are the outputs nbval will compare against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+ENV = {
+    "PYTEST_CURRENT_TEST": "notebook execution (same capture rules as pytest --nbval)",
+    "PYTHONHASHSEED": "0",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def notebooks_under(folder: Path) -> list[Path]:
+    """Every notebook under ``folder`` except build output and checkpoints, sorted."""
+    skip = {"_build", ".ipynb_checkpoints"}
+    return sorted(p for p in folder.rglob("*.ipynb") if not skip & set(p.parts))
+
+
+def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
+    """Run every cell of ``path`` in a fresh kernel; store the outputs if ``write``.
+
+    Returns the wall time in seconds.
+    """
+    os.environ.update(ENV)
+    nb = nbformat.read(path, as_version=4)
+    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        record_timing=False,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    start = time.perf_counter()
+    client.execute(cwd=str(path.parent.resolve()))
+    seconds = time.perf_counter() - start
+    if write:
+        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        nb.metadata.get("language_info", {}).pop("version", None)
+        nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
+    parser.add_argument("--no-write", action="store_true", help="execute only; leave the files as they are")
+    parser.add_argument("--json", action="store_true", help="print one JSON line per notebook (for the benchmark)")
+    args = parser.parse_args(argv)
+    paths: list[Path] = []
+    for p in args.paths:
+        paths.extend(notebooks_under(p) if p.is_dir() else [p])
+    if not paths:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    for path in paths:
+        seconds = execute(path, write=not args.no_write)
+        if args.json:
+            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the kernel, once it exited
+            print(json.dumps({"notebook": str(path), "seconds": seconds, "peak_mib": peak_kib / 1024}))
+        else:
+            print(f"executed {path} in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

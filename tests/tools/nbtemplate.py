@@ -1,0 +1,38 @@
+"""The cell every notebook starts with: install medtutor on Colab, do nothing elsewhere.
+
+The repository URL comes from ``_config.yml`` (``repository.url``), the single setting that
+the launch buttons use too; ``tests/test_notebooks.py`` checks that every notebook's first
+cell equals :func:`colab_cell_source` for that URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COLAB_TAGS = ["hide-cell"]
+
+
+def repository_url(config: Path = ROOT / "_config.yml") -> str:
+    """The repository URL of the book, read from ``_config.yml``."""
+    return yaml.safe_load(config.read_text())["repository"]["url"].rstrip("/")
+
+
+def colab_cell_source(url: str | None = None) -> str:
+    """Source of the first cell of every notebook."""
+    url = url or repository_url()
+    return f'''\
+# On Google Colab only: install medtutor from the book's repository. Colab already has
+# TensorFlow; Binder and local installs already have medtutor, so elsewhere this does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pydicom", "nibabel"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "medtutor @ git+{url}"],
+        check=True,
+    )'''
