@@ -52,3 +52,10 @@ def test_built_pages_load_mathjax_locally():
     assert scripts, "no MathJax script on a page with formulas"
     assert all(not s.startswith(("http:", "https:", "//")) for s in scripts), scripts
     assert re.search(r"Copyright\s+2026", html), "footer must carry the 2026 copyright"
+
+
+def test_built_intro_page_has_a_binder_button_and_no_broken_colab_link():
+    html = built("book/intro.html")
+    owner_repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+    assert f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/intro.md" in html
+    assert "colab.research.google.com" not in html, "Colab cannot open Markdown pages"

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-COLAB_TAGS = ["hide-cell"]
+COLAB_TAGS = ["remove-cell"]
 
 
 def repository_url(config: Path = ROOT / "_config.yml") -> str:
