@@ -7,15 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
-export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install test unit nbval book book-strict notebooks budget lock clean
+.PHONY: help install test unit nbval book book-strict notebooks budget bench-data lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html/"
 	@echo "make test       unit tests, strict nbval over every notebook, book build with warnings as errors"
 	@echo "make notebooks  re-execute every notebook in place (stored outputs are the book's outputs)"
 	@echo "make budget     time and peak memory of each notebook -> tests/benchmarks/notebook_budget.md"
+	@echo "make bench-data generator and PNG-reader speed -> tests/benchmarks/data_benchmark.md"
 	@echo "make lock       re-resolve pyproject.toml and rewrite requirements-lock.txt and environment.yml"
 
 install: $(STAMP)
@@ -52,6 +52,9 @@ notebooks: install
 
 budget: install
 	$(BIN)/python tests/tools/budget.py book --out tests/benchmarks/notebook_budget.md
+
+bench-data: install
+	$(BIN)/python tests/tools/data_benchmark.py --out tests/benchmarks/data_benchmark.md
 
 lock:
 	rm -rf .venv-lock

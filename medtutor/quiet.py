@@ -22,7 +22,10 @@ __all__ = ["import_tensorflow", "silenced_fd2"]
 
 #: Environment defaults applied before TensorFlow is imported (existing values win).
 TF_ENV_DEFAULTS = {
-    "TF_CPP_MIN_LOG_LEVEL": "2",  # hide C++ INFO and WARNING lines; errors still show
+    # Hide C++ log lines below FATAL. TF 2.21 logs a harmless "NodeDef mentions attribute
+    # use_unbounded_threadpool" ERROR line on the first tf.data map; real failures still raise
+    # Python exceptions that carry their message. Set the variable yourself to see everything.
+    "TF_CPP_MIN_LOG_LEVEL": "3",
     "KERAS_BACKEND": "tensorflow",
 }
 

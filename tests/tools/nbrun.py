@@ -25,7 +25,6 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 ENV = {
     "PYTEST_CURRENT_TEST": "notebook execution (same capture rules as pytest --nbval)",
     "PYTHONHASHSEED": "0",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
 }
 
 

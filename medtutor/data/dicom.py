@@ -1,0 +1,218 @@
+"""DICOM: a file or a series folder -> an array in Hounsfield units with its spacing.
+
+Taught in: *Chapter 1 — Background* (stored values to HU on the CT slice that pydicom ships)
+and *Using your own data*. Reading is done by pydicom; this module adds the checks and the
+geometry (sorting slices along the patient axis, pixel and slice spacing).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from pydicom.dataset import FileMetaDataset
+from pydicom.errors import InvalidDicomError
+from pydicom.pixels import apply_modality_lut
+from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+
+from medtutor.data.containers import Scan
+from medtutor.data.errors import DataError
+
+__all__ = ["example_ct_path", "read_dicom", "write_dicom_series"]
+
+
+def example_ct_path() -> Path:
+    """Path of the real CT slice that pydicom ships (``CT_small.dcm``, 128x128, 0.66 mm pixels).
+
+    Returns
+    -------
+    pathlib.Path
+        A file inside the installed pydicom package; nothing is downloaded.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background*.
+    """
+    from pydicom.data import get_testdata_file  # noqa: PLC0415
+
+    return Path(get_testdata_file("CT_small.dcm"))
+
+
+def _read_one(path: Path):
+    try:
+        ds = pydicom.dcmread(path)
+    except InvalidDicomError:
+        raise DataError(f"{path}: not a DICOM file") from None
+    except (OSError, EOFError, ValueError) as exc:
+        raise DataError(f"{path}: unreadable DICOM ({exc})") from None
+    if "PixelData" not in ds:
+        raise DataError(f"{path}: DICOM file without pixel data (a {ds.get('Modality', 'non-image')} object?)")
+    try:
+        stored = ds.pixel_array
+    except Exception as exc:  # truncated pixel data, unsupported compression
+        raise DataError(f"{path}: cannot decode pixel data ({exc})") from None
+    if stored.ndim != 2:
+        raise DataError(f"{path}: expected a single-frame grayscale image, got pixel array {stored.shape}")
+    return ds, stored
+
+
+def _to_units(ds, stored) -> tuple[np.ndarray, str]:
+    values = apply_modality_lut(stored, ds).astype(np.float32)  # slope * stored + intercept
+    units = "HU" if ds.get("Modality") == "CT" else "a.u."
+    return values, units
+
+
+def _pixel_spacing(ds, path) -> tuple[float, float]:
+    spacing = ds.get("PixelSpacing") or ds.get("ImagerPixelSpacing")
+    if spacing is None:
+        raise DataError(f"{path}: no PixelSpacing; the physical pixel size is unknown")
+    return float(spacing[0]), float(spacing[1])
+
+
+def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Scan:
+    """Read a DICOM file (2D) or a folder holding one series (3D) in physical units.
+
+    Parameters
+    ----------
+    path : path-like
+        A DICOM file, or a folder whose files are the slices of one series (any file names,
+        any order).
+    series_uid : str, optional
+        Which series to read when the folder holds several.
+
+    Returns
+    -------
+    Scan
+        For CT, ``array`` in Hounsfield units (``RescaleSlope * stored + RescaleIntercept``,
+        applied by :func:`pydicom.pixels.apply_modality_lut`); ``spacing`` is
+        ``(row, column)`` mm for a file and ``(slice, row, column)`` for a series, whose slices
+        are sorted along the patient axis by ``ImagePositionPatient`` (``InstanceNumber`` when
+        positions are missing).
+
+    Raises
+    ------
+    DataError
+        No such path, an empty folder, a file that is not DICOM, no pixel data, several series
+        without ``series_uid``, or slices of different sizes. The message names the file.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background* and *Using your own data*.
+    """
+    path = Path(path)
+    if path.is_file():
+        ds, stored = _read_one(path)
+        values, units = _to_units(ds, stored)
+        return Scan(
+            values, _pixel_spacing(ds, path), modality=str(ds.get("Modality", "unknown")), units=units,
+            meta={"file": path.name, "patient_id": str(ds.get("PatientID", ""))},
+        )
+    if not path.is_dir():
+        raise DataError(f"{path}: no such file or folder")
+    files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith("."))
+    if not files:
+        raise DataError(f"{path}: empty folder")
+    slices = [(f, *_read_one(f)) for f in files]
+    series = sorted({str(ds.get("SeriesInstanceUID", "")) for _, ds, _ in slices})
+    if series_uid is not None:
+        slices = [s for s in slices if str(s[1].get("SeriesInstanceUID", "")) == series_uid]
+        if not slices:
+            raise DataError(f"{path}: no slice of series {series_uid}; found {series}")
+    elif len(series) > 1:
+        raise DataError(f"{path}: {len(series)} series in one folder ({', '.join(series)}); pass series_uid=")
+    shapes = {stored.shape for _, _, stored in slices}
+    if len(shapes) > 1:
+        raise DataError(f"{path}: slices of different sizes {sorted(shapes)}")
+    first = slices[0][1]
+    if all("ImagePositionPatient" in ds for _, ds, _ in slices):
+        orient = np.array(first.get("ImageOrientationPatient", [1, 0, 0, 0, 1, 0]), float)
+        normal = np.cross(orient[:3], orient[3:])
+        keys = [float(np.dot(normal, np.array(ds.ImagePositionPatient, float))) for _, ds, _ in slices]
+    else:
+        keys = [float(ds.get("InstanceNumber", i)) for i, (_, ds, _) in enumerate(slices)]
+    order = np.argsort(keys, kind="stable")
+    slices = [slices[i] for i in order]
+    keys = np.array(keys)[order]
+    gaps = np.diff(keys)
+    if len(gaps) and np.any(np.isclose(gaps, 0)):
+        raise DataError(f"{path}: two slices at the same position; is one series stored twice?")
+    dz = float(np.median(np.abs(gaps))) if len(gaps) else float(first.get("SliceThickness", 1.0))
+    volume, units = [], "a.u."
+    for _, ds, stored in slices:
+        values, units = _to_units(ds, stored)
+        volume.append(values)
+    row, col = _pixel_spacing(first, slices[0][0])
+    return Scan(
+        np.stack(volume),
+        (dz, row, col),
+        modality=str(first.get("Modality", "unknown")),
+        units=units,
+        meta={"files": [f.name for f, _, _ in slices], "patient_id": str(first.get("PatientID", "")), "series_uid": series[0] if series else ""},
+    )
+
+
+def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str = "ANON", shuffle_names: bool = False) -> Path:
+    """Write a CT :class:`Scan` (HU) as a DICOM series, one file per slice.
+
+    Pixels are stored as unsigned 16-bit ``HU + 1024`` with ``RescaleIntercept = -1024``, as
+    many scanners do. Meant for examples and tests ("your own data" without downloading any);
+    the files carry no real patient data.
+
+    Parameters
+    ----------
+    scan : Scan
+        A 2D or 3D CT scan in HU.
+    folder : path-like
+        Output folder (created; must be empty if it exists).
+    patient_id : str
+        Value of the PatientID tag.
+    shuffle_names : bool
+        Give the files random names, so that a reader must sort by position, not by name.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder``.
+
+    Notes
+    -----
+    Taught in: *Using your own data*.
+    """
+    if scan.units != "HU":
+        raise DataError("write_dicom_series writes CT in Hounsfield units")
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise DataError(f"{folder} is not empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    volume = scan.array[None] if scan.array.ndim == 2 else scan.array
+    dz, row, col = (1.0, *scan.spacing) if scan.array.ndim == 2 else scan.spacing
+    study, series, frame = generate_uid(), generate_uid(), generate_uid()
+    names = np.random.default_rng(0).permutation(len(volume)) if shuffle_names else np.arange(len(volume))
+    for k, image in enumerate(volume):
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = CTImageStorage
+        meta.MediaStorageSOPInstanceUID = generate_uid()
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = pydicom.Dataset()
+        ds.file_meta = meta
+        ds.SOPClassUID, ds.SOPInstanceUID = CTImageStorage, meta.MediaStorageSOPInstanceUID
+        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
+        ds.Modality, ds.PatientID, ds.PatientName = "CT", patient_id, "Synthetic^Phantom"
+        ds.InstanceNumber = k + 1
+        ds.ImagePositionPatient = [0.0, 0.0, k * float(dz)]  # slice k is k * dz above slice 0
+        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+        ds.PixelSpacing = [float(row), float(col)]
+        ds.SliceThickness = float(dz)
+        ds.Rows, ds.Columns = image.shape
+        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+        ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -1024, 1, "HU"
+        ds.PixelData = np.clip(np.round(image + 1024), 0, 65535).astype("<u2").tobytes()
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        os.close(fd)
+        ds.save_as(tmp, enforce_file_format=True)
+        os.replace(tmp, folder / f"IM{int(names[k]):04d}.dcm")
+    return folder

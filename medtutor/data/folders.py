@@ -1,0 +1,394 @@
+"""The source article's folder layout: ``DIR/{train,val,test}/<class>/*.png`` plus a manifest.
+
+Taught in: *Chapter 3 — Algorithms and workflow* (writing the synthetic data set to disk and
+reading it back, and the article's per-file loading loop compared with :func:`read_folder`).
+
+Layout written by :func:`write_folder` and read by :func:`read_folder`::
+
+    DIR/
+      manifest.csv            file, mask, label, class, patient_id, split
+      dataset.json            spacing, modality, bit depth and how pixels map to HU
+      train/no_tumour/P0003_000.png
+      train/tumour/P0003_001.png
+      val/...  test/...
+      masks/train/tumour/P0003_001.png   label map: 0 background, 1 liver, 2 lesion
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from medtutor.data.containers import SPLITS, SliceSet
+from medtutor.data.errors import DataError
+from medtutor.data.preprocess import apply_window, resize
+
+__all__ = ["HU_OFFSET", "read_folder", "read_png", "write_folder"]
+
+#: 16-bit PNGs store ``HU + HU_OFFSET`` (as many DICOM files store CT), so -1024 HU is 0.
+HU_OFFSET = 1024
+MANIFEST_FIELDS = ("file", "mask", "label", "class", "patient_id", "split")
+_GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
+
+
+def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
+    """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it is bad.
+
+    Parameters
+    ----------
+    path : path-like
+        The PNG file.
+    rgb : {"error", "convert"}
+        What to do with a colour image: refuse it (default), or convert it to grayscale
+        with the ITU-R 601-2 luma transform (Pillow's ``convert("L")``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H, W)`` uint8 or uint16 (int32 for 32-bit grayscale).
+
+    Raises
+    ------
+    DataError
+        The message names the file: not an image, truncated or corrupt, or colour when
+        ``rgb="error"``.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    path = Path(path)
+    try:
+        with Image.open(path) as im:
+            im.load()
+            mode = im.mode
+            if mode not in _GRAY_MODES:
+                if rgb != "convert":
+                    raise DataError(
+                        f"{path}: colour image (mode {mode}) where grayscale is expected; "
+                        "pass rgb='convert' to convert it to grayscale"
+                    )
+                im = im.convert("L")
+            arr = np.array(im)
+    except DataError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable image ({exc})") from None
+    if arr.ndim != 2:
+        raise DataError(f"{path}: expected a 2D grayscale image, got shape {arr.shape}")
+    return arr
+
+
+def _encode(image: np.ndarray, units: str, bit_depth: int, window) -> np.ndarray:
+    if bit_depth == 16:
+        if units != "HU":
+            raise DataError("16-bit PNGs store Hounsfield units; this data set is not in HU")
+        return np.clip(np.round(image + HU_OFFSET), 0, 65535).astype(np.uint16)
+    if units == "HU":
+        return np.round(apply_window(image, window, out_range=(0, 255))).astype(np.uint8)
+    return np.clip(np.round(image), 0, 255).astype(np.uint8)
+
+
+def write_folder(
+    data: SliceSet,
+    root: str | os.PathLike,
+    *,
+    bit_depth: int = 16,
+    window="abdomen",
+    split: np.ndarray | None = None,
+) -> Path:
+    """Write a :class:`SliceSet` in the article's layout, with masks, a manifest and metadata.
+
+    Parameters
+    ----------
+    data : SliceSet
+        The slices; its ``split`` is used unless ``split`` is given.
+    root : path-like
+        Output folder. It must not exist or be empty; the data set is written to a temporary
+        folder beside it and moved into place at the end, so an error never leaves half a data
+        set behind.
+    bit_depth : {16, 8}
+        16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image after
+        the display ``window``, which loses everything outside the window.
+    window : str or (float, float)
+        Window used for 8-bit output (see :func:`medtutor.data.apply_window`).
+    split : array of str, optional
+        Per-slice split names; by default ``data.split``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``root``.
+
+    Raises
+    ------
+    DataError
+        No split, a non-empty ``root``, or a bit depth other than 8 or 16.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    root = Path(root)
+    split = data.split if split is None else np.asarray(split)
+    if split is None:
+        raise DataError("the slices have no split: pass split= or use data.with_split(patient_split(data))")
+    if bit_depth not in (8, 16):
+        raise DataError(f"bit_depth must be 8 or 16, got {bit_depth}")
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise DataError(f"{root} exists and is not an empty folder; choose a new folder")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
+    try:
+        rows = []
+        counters: dict[str, int] = {}
+        for i in range(len(data)):
+            pid = str(data.patient_ids[i])
+            k = counters.get(pid, 0)
+            counters[pid] = k + 1
+            cls = data.class_names[int(data.labels[i])]
+            rel = Path(str(split[i])) / cls / f"{pid}_{k:03d}.png"
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(_encode(data.images[i], data.units, bit_depth, window)).save(tmp / rel)
+            mask_rel = ""
+            if data.liver_masks is not None or data.lesion_masks is not None:
+                label_map = np.zeros(data.image_shape, np.uint8)
+                if data.liver_masks is not None:
+                    label_map[data.liver_masks[i] > 0] = 1
+                if data.lesion_masks is not None:
+                    label_map[data.lesion_masks[i] > 0] = 2
+                mask_rel = (Path("masks") / rel).as_posix()
+                (tmp / mask_rel).parent.mkdir(parents=True, exist_ok=True)
+                Image.fromarray(label_map).save(tmp / mask_rel)
+            rows.append([rel.as_posix(), mask_rel, int(data.labels[i]), cls, pid, str(split[i])])
+        with open(tmp / "manifest.csv", "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(MANIFEST_FIELDS)
+            writer.writerows(rows)
+        meta = {
+            "class_names": list(data.class_names),
+            "spacing_mm": list(map(float, data.spacing)),
+            "modality": data.modality,
+            "bit_depth": bit_depth,
+            "pixel_to_units": (
+                {"units": "HU", "offset": -HU_OFFSET}
+                if bit_depth == 16
+                else {"units": "window", "window": window if isinstance(window, str) else list(window)}
+            ),
+        }
+        (tmp / "dataset.json").write_text(json.dumps(meta, indent=2) + "\n")
+        if root.exists():
+            root.rmdir()
+        os.replace(tmp, root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return root
+
+
+def _discover(root: Path) -> list[tuple[str, str, int, str, str, str]]:
+    """(file, mask, label, class, patient, split) rows from the folder tree alone."""
+    splits = [s for s in SPLITS if (root / s).is_dir()]
+    if not splits:
+        raise DataError(f"{root}: no train/, val/ or test/ folder (and no manifest.csv)")
+    classes = sorted({c.name for s in splits for c in (root / s).iterdir() if c.is_dir()})
+    if not classes:
+        raise DataError(f"{root}: no class sub-folders inside {', '.join(splits)}")
+    rows = []
+    for s in splits:
+        for label, cls in enumerate(classes):
+            folder = root / s / cls
+            if not folder.is_dir():
+                continue
+            for f in sorted(folder.iterdir()):
+                if f.name.startswith("."):  # .DS_Store and the like are not data
+                    continue
+                if f.is_dir():
+                    raise DataError(f"{f}: unexpected folder inside a class folder")
+                rel = f.relative_to(root).as_posix()
+                mask = root / "masks" / rel
+                pid = f.stem.rsplit("_", 1)[0] if "_" in f.stem else f.stem
+                rows.append((rel, mask.relative_to(root).as_posix() if mask.exists() else "", label, cls, pid, s))
+    return rows
+
+
+def _read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
+    path = root / "manifest.csv"
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"file", "label", "patient_id", "split"} - set(reader.fieldnames or [])
+        if missing:
+            raise DataError(f"{path}: missing columns {sorted(missing)}")
+        rows = []
+        for line, r in enumerate(reader, start=2):
+            try:
+                label = int(r["label"])
+            except ValueError:
+                raise DataError(f"{path}, line {line}: label {r['label']!r} is not an integer") from None
+            if r["split"] not in SPLITS:
+                raise DataError(f"{path}, line {line}: split {r['split']!r} is not one of {SPLITS}")
+            rows.append((r["file"], r.get("mask") or "", label, r.get("class") or str(label), r["patient_id"], r["split"]))
+    missing_files = [r[0] for r in rows if not (root / r[0]).is_file()]
+    missing_files += [r[1] for r in rows if r[1] and not (root / r[1]).is_file()]
+    if missing_files:
+        raise DataError(
+            f"{path} names {len(missing_files)} file(s) that do not exist, e.g. {root / missing_files[0]}"
+        )
+    return rows
+
+
+def _fingerprint(root: Path, rows, rgb: str, use_masks: bool) -> str:
+    h = hashlib.sha256(f"{root.resolve()}|{rgb}|{use_masks}".encode())
+    for r in rows:
+        for rel in (r[0], r[1]) if use_masks else (r[0],):
+            st = (root / rel).stat()
+            h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:24]
+
+
+def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
+    """Decode every PNG (and mask) in parallel threads, or take them from the cache."""
+    cache = None
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        if cache_dir.resolve().is_relative_to(root.resolve()):
+            raise DataError(f"cache_dir {cache_dir} is inside the data folder; readers never write there")
+        cache = cache_dir / f"medtutor-folder-{_fingerprint(root, rows, rgb, use_masks)}.npz"
+        if cache.is_file():
+            with np.load(cache, allow_pickle=False) as z:
+                images = z["images"] if "images" in z.files else [z[f"i{k}"] for k in range(len(rows))]
+                return images, (z["masks"] if use_masks else None)
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        arrays = list(pool.map(lambda r: read_png(root / r[0], rgb=rgb), rows))
+        mask_arrays = list(pool.map(lambda r: read_png(root / r[1]), rows)) if use_masks else None
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        same = len({a.shape for a in arrays}) == 1
+        payload = {"images": np.stack(arrays)} if same else {f"i{k}": a for k, a in enumerate(arrays)}
+        if use_masks and same:
+            payload["masks"] = np.stack(mask_arrays)
+        if use_masks and not same:
+            return arrays, mask_arrays  # ragged masks: not worth caching
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=cache.parent)
+        os.close(fd)
+        try:
+            np.savez(tmp, **payload)
+            os.replace(tmp, cache)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return arrays, mask_arrays
+
+
+def read_folder(
+    root: str | os.PathLike,
+    *,
+    size: int | tuple[int, int] | None = None,
+    rgb: str = "error",
+    masks: bool = True,
+    workers: int | None = None,
+    cache_dir: str | os.PathLike | None = None,
+) -> SliceSet:
+    """Read a data set in the article's layout into a :class:`SliceSet`.
+
+    With a ``manifest.csv`` (as :func:`write_folder` writes), labels, patient ids and splits
+    come from it and every file it names must exist. Without one, splits are the ``train``,
+    ``val`` and ``test`` folders, classes are the sub-folder names in sorted order, and the
+    patient id is the file name up to its last underscore (``P0003_001.png`` -> ``P0003``).
+
+    Parameters
+    ----------
+    root : path-like
+        The data set folder.
+    size : int or (int, int), optional
+        Resize every image to this size. Without it, images of different sizes are an error.
+    rgb : {"error", "convert"}
+        Refuse colour PNGs (default) or convert them to grayscale.
+    masks : bool
+        Also read the label maps in ``masks/`` when they exist.
+    workers : int, optional
+        Threads that decode PNGs in parallel (default: the number of CPUs).
+    cache_dir : path-like, optional
+        Keep the decoded pixels in an ``.npz`` file in this folder (never inside ``root``) and
+        reuse them while no file of the data set has changed size or modification time.
+        Decoding PNGs dominates the reading time, so a second read is many times faster.
+
+    Returns
+    -------
+    SliceSet
+        Images in HU when ``dataset.json`` says the PNGs are 16-bit HU, otherwise the raw pixel
+        values (0-255 for 8-bit) with ``units="intensity"``.
+
+    Raises
+    ------
+    DataError
+        Missing or empty folder, no class folders, a non-image or corrupt file, colour images,
+        different sizes without ``size``, or a manifest naming missing files. The message names
+        the file. Nothing is skipped silently, and nothing in ``root`` is written or moved.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*, where it is timed against the article's
+    per-file ``load_img`` loop.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: no such folder")
+    rows = _read_manifest(root) if (root / "manifest.csv").is_file() else _discover(root)
+    if not rows:
+        raise DataError(f"{root}: no images found")
+    meta = json.loads((root / "dataset.json").read_text()) if (root / "dataset.json").is_file() else {}
+    target = (size, size) if isinstance(size, int) else (tuple(size) if size is not None else None)
+
+    use_masks = masks and all(r[1] for r in rows)
+    arrays, mask_arrays = _decode(root, rows, rgb, use_masks, workers, cache_dir)
+    shapes = {arrays.shape[1:]} if isinstance(arrays, np.ndarray) else {a.shape for a in arrays}
+    if len(shapes) > 1 and target is None:
+        first = arrays[0].shape
+        odd = next(i for i, a in enumerate(arrays) if a.shape != first)
+        raise DataError(
+            f"{root / rows[odd][0]} is {arrays[odd].shape[1]}x{arrays[odd].shape[0]} pixels but "
+            f"{root / rows[0][0]} is {first[1]}x{first[0]}; pass size= to resize them"
+        )
+    if target is None:
+        images = arrays.astype(np.float32) if isinstance(arrays, np.ndarray) else np.stack(arrays).astype(np.float32)
+    else:
+        images = np.stack([resize(a.astype(np.float32), target) if a.shape != target else a.astype(np.float32) for a in arrays])
+    units, modality = "intensity", meta.get("modality", "unknown")
+    mapping = meta.get("pixel_to_units", {})
+    if mapping.get("units") == "HU":
+        images += float(mapping.get("offset", -HU_OFFSET))
+        units = "HU"
+    liver = lesion = None
+    if mask_arrays is not None:
+        maps = np.stack([m if target is None or m.shape == target else resize(m, target, order=0) for m in mask_arrays])
+        liver, lesion = (maps >= 1).astype(np.uint8), (maps == 2).astype(np.uint8)
+    by_label: dict[int, str] = {}
+    for r in rows:
+        by_label.setdefault(r[2], r[3])
+    class_names = tuple(meta.get("class_names") or [by_label.get(i, str(i)) for i in range(max(by_label) + 1)])
+    spacing = tuple(meta.get("spacing_mm", (1.0, 1.0)))
+    if target is not None and arrays[0].shape != target:
+        spacing = (spacing[0] * arrays[0].shape[0] / target[0], spacing[1] * arrays[0].shape[1] / target[1])
+    return SliceSet(
+        images=images,
+        labels=np.array([r[2] for r in rows], np.int64),
+        patient_ids=np.array([r[4] for r in rows]),
+        class_names=class_names,
+        spacing=spacing,
+        modality=modality,
+        units=units,
+        liver_masks=liver,
+        lesion_masks=lesion,
+        split=np.array([r[5] for r in rows], dtype="<U5"),
+        meta={"source": "folder", "files": [r[0] for r in rows]},
+    )

@@ -1,0 +1,290 @@
+"""Preprocessing: HU windowing, normalisation, resizing, resampling and one-hot labels.
+
+Taught in: *Chapter 1 — Background* (windowing a real CT slice) and *Chapter 3 — Algorithms
+and workflow* (preprocessing for training).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import ndimage
+
+from medtutor.data.errors import DataError
+
+__all__ = [
+    "WINDOWS",
+    "apply_window",
+    "normalize",
+    "one_hot",
+    "resample",
+    "resize",
+    "zscore",
+]
+
+#: Standard CT display windows as (centre, width) in Hounsfield units.
+WINDOWS = {
+    "lung": (-600.0, 1500.0),
+    "abdomen": (40.0, 400.0),
+    "soft_tissue": (50.0, 350.0),
+    "liver": (60.0, 160.0),
+    "bone": (400.0, 1800.0),
+    "brain": (40.0, 80.0),
+}
+
+
+def _finite(x: np.ndarray, name: str = "image") -> np.ndarray:
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise DataError(f"{name} must be numeric, got dtype {x.dtype}")
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise DataError(f"{name} contains NaN or inf values")
+    return x
+
+
+def apply_window(
+    hu: np.ndarray,
+    window: str | tuple[float, float] = "abdomen",
+    *,
+    out_range: tuple[float, float] = (0.0, 1.0),
+) -> np.ndarray:
+    """Map Hounsfield units through a display window onto ``out_range``.
+
+    Values below ``centre - width/2`` become ``out_range[0]``, values above ``centre + width/2``
+    become ``out_range[1]``, and values in between are mapped linearly.
+
+    Parameters
+    ----------
+    hu : array_like
+        CT values in Hounsfield units, any shape.
+    window : str or (float, float)
+        A preset name from :data:`WINDOWS` (``"lung"``, ``"abdomen"``, ``"soft_tissue"``,
+        ``"liver"``, ``"bone"``, ``"brain"``) or an explicit ``(centre, width)`` in HU.
+    out_range : (float, float)
+        Output interval, e.g. ``(0, 1)`` for training or ``(0, 255)`` for an 8-bit PNG.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 array of the same shape, within ``out_range``.
+
+    Raises
+    ------
+    DataError
+        Unknown preset, non-positive width, or NaN/inf in the input.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background* (the same slice under lung, abdomen, liver and bone
+    windows) and *Chapter 3*.
+
+    Examples
+    --------
+    >>> apply_window([-1000.0, 40.0, 1000.0], "abdomen").round(2).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if isinstance(window, str):
+        if window not in WINDOWS:
+            raise DataError(f"unknown window {window!r}; choose one of {sorted(WINDOWS)} or pass (centre, width)")
+        centre, width = WINDOWS[window]
+    else:
+        try:
+            centre, width = (float(v) for v in window)
+        except (TypeError, ValueError):
+            raise DataError(f"window must be a preset name or (centre, width), got {window!r}") from None
+    if not width > 0:
+        raise DataError(f"window width must be positive, got {width}")
+    hu = _finite(hu, "hu").astype(np.float32, copy=False)
+    lo, hi = out_range
+    scaled = (hu - (centre - width / 2)) / width
+    return (np.clip(scaled, 0.0, 1.0) * (hi - lo) + lo).astype(np.float32)
+
+
+def normalize(x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_range=None) -> np.ndarray:
+    """Rescale intensities linearly to ``[0, 1]``, ``[-1, 1]`` or any ``out_range``.
+
+    Parameters
+    ----------
+    x : array_like
+        Any intensities.
+    out_range : (float, float)
+        Target interval; ``(0, 1)`` by default, ``(-1, 1)`` for tanh-style inputs.
+    in_range : (float, float), optional
+        Input interval mapped onto ``out_range`` (values outside are clipped). Defaults to the
+        array's own minimum and maximum; fix it (e.g. ``(0, 255)``) when images must be scaled
+        alike.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 array within ``out_range``. A constant image maps to ``out_range[0]``.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    x = _finite(x, "x").astype(np.float32, copy=False)
+    lo_in, hi_in = (float(x.min()), float(x.max())) if in_range is None else map(float, in_range)
+    lo, hi = out_range
+    if hi_in <= lo_in:
+        return np.full(x.shape, lo, np.float32)
+    scaled = np.clip((x - lo_in) / (hi_in - lo_in), 0.0, 1.0)
+    return (scaled * (hi - lo) + lo).astype(np.float32)
+
+
+def zscore(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Standardise to zero mean and unit standard deviation (the usual normalisation for MR).
+
+    MR intensities are in arbitrary units that differ between scanners and even sessions, so
+    windows in fixed units make no sense; z-scoring per image (optionally over a body mask)
+    makes images comparable.
+
+    Parameters
+    ----------
+    x : array_like
+        One image or volume.
+    mask : array_like of bool, optional
+        Compute mean and standard deviation over these pixels only (e.g. the body).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 array; a constant image becomes all zeros.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background* and *Chapter 3*.
+    """
+    x = _finite(x, "x").astype(np.float32, copy=False)
+    ref = x if mask is None else x[np.asarray(mask, bool)]
+    if ref.size == 0:
+        raise DataError("zscore mask selects no pixels")
+    sd = float(ref.std())
+    return ((x - float(ref.mean())) / sd).astype(np.float32) if sd > 0 else np.zeros_like(x)
+
+
+def resize(image: np.ndarray, shape: Sequence[int], *, order: int = 1) -> np.ndarray:
+    """Resize an image (or each image of a stack) to ``shape`` pixels, ignoring physical spacing.
+
+    Parameters
+    ----------
+    image : array_like
+        ``(H, W)`` or ``(N, H, W)``.
+    shape : (int, int)
+        Target ``(H, W)``.
+    order : int
+        Spline order: 0 nearest (for masks and labels), 1 linear (default), 3 cubic.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 for ``order > 0``; the input dtype for ``order == 0``.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*. Use :func:`resample` when the physical
+    pixel size matters (combining scans, measuring in millimetres).
+    """
+    image = _finite(image, "image")
+    if image.ndim not in (2, 3):
+        raise DataError(f"resize takes (H, W) or (N, H, W), got shape {image.shape}")
+    target = tuple(int(s) for s in shape)
+    if len(target) != 2 or min(target) < 1:
+        raise DataError(f"shape must be two positive integers, got {shape}")
+    zoom = [t / s for t, s in zip(target, image.shape[-2:])]
+    if image.ndim == 3:
+        zoom = [1.0, *zoom]
+    src = image if order == 0 else image.astype(np.float32, copy=False)
+    out = ndimage.zoom(src, zoom, order=order, mode="nearest", grid_mode=True)
+    return out if order == 0 else out.astype(np.float32)
+
+
+def resample(
+    image: np.ndarray,
+    spacing: Sequence[float],
+    new_spacing: Sequence[float],
+    *,
+    order: int = 1,
+) -> np.ndarray:
+    """Resample a 2D image or 3D volume to a new physical pixel/voxel spacing.
+
+    The physical extent (pixels times spacing) is kept, so the number of pixels along each
+    axis becomes ``round(n * spacing / new_spacing)``.
+
+    Parameters
+    ----------
+    image : array_like
+        2D ``(H, W)`` or 3D ``(Z, H, W)``.
+    spacing, new_spacing : sequence of float
+        Millimetres per pixel along each axis, before and after.
+    order : int
+        0 for masks (nearest neighbour), 1 linear (default), 3 cubic.
+
+    Returns
+    -------
+    numpy.ndarray
+        The resampled array (float32 unless ``order == 0``).
+
+    Raises
+    ------
+    DataError
+        For mismatched dimensions or non-positive spacings.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background* (putting CT and MR on one grid) and *Chapter 3*
+    (isotropic voxels for 3D models).
+    """
+    image = _finite(image, "image")
+    spacing, new_spacing = tuple(map(float, spacing)), tuple(map(float, new_spacing))
+    if not (image.ndim == len(spacing) == len(new_spacing)) or image.ndim not in (2, 3):
+        raise DataError(f"image of {image.ndim} dimensions needs 2 or 3 spacings each, got {spacing} -> {new_spacing}")
+    if min(spacing + new_spacing) <= 0:
+        raise DataError(f"spacings must be positive, got {spacing} -> {new_spacing}")
+    target = [max(1, int(round(n * s / t))) for n, s, t in zip(image.shape, spacing, new_spacing)]
+    zoom = [t / n for t, n in zip(target, image.shape)]
+    src = image if order == 0 else image.astype(np.float32, copy=False)
+    out = ndimage.zoom(src, zoom, order=order, mode="nearest", grid_mode=True)
+    return out if order == 0 else out.astype(np.float32)
+
+
+def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
+    """One-hot encode integer class labels: ``2 -> [0, 0, 1]``.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Class indices, shape ``(N,)``.
+    num_classes : int, optional
+        Defaults to ``labels.max() + 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, num_classes)`` float32.
+
+    Raises
+    ------
+    DataError
+        For non-integer or negative labels, or labels ``>= num_classes``.
+
+    Notes
+    -----
+    Taught in: *Chapter 3*; equal to ``keras.utils.to_categorical`` (checked in the tests).
+    A binary problem with a single sigmoid output needs no one-hot labels at all.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise DataError(f"labels must be one-dimensional, got shape {labels.shape}")
+    if labels.size and (labels.dtype.kind not in "iub" and not np.all(np.equal(np.mod(labels, 1), 0))):
+        raise DataError("labels must be integers")
+    labels = labels.astype(np.int64)
+    if labels.size and labels.min() < 0:
+        raise DataError(f"labels must be non-negative, got {labels.min()}")
+    k = int(labels.max()) + 1 if num_classes is None else int(num_classes)
+    if labels.size and labels.max() >= k:
+        raise DataError(f"label {labels.max()} does not fit num_classes={k}")
+    out = np.zeros((labels.size, k), np.float32)
+    out[np.arange(labels.size), labels] = 1.0
+    return out
