@@ -30,6 +30,7 @@ from medtutor.data.errors import DataError
 __all__ = [
     "CLASS_NAMES",
     "CT_HU",
+    "MR_T1",
     "MR_T2",
     "make_ct_mr_pair",
     "make_liver_dataset",
@@ -72,6 +73,24 @@ MR_T2 = {
     "cortical_bone": 20.0,
     "cyst": 1300.0,
     "csf": 1250.0,
+}
+
+#: Relative signal of each tissue on a T1-weighted MR image (arbitrary units).
+MR_T1 = {
+    "air": 0.0,
+    "fat": 950.0,
+    "visceral_fat": 900.0,
+    "muscle": 300.0,
+    "liver": 420.0,
+    "spleen": 330.0,
+    "kidney": 350.0,
+    "vessel": 60.0,
+    "bowel": 200.0,
+    "gas": 0.0,
+    "marrow": 700.0,
+    "cortical_bone": 20.0,
+    "cyst": 120.0,
+    "csf": 130.0,
 }
 
 _MIN_SIZE, _MAX_SIZE = 32, 256
@@ -324,7 +343,7 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
     """Render one slice; returns image, liver mask, lesion mask, tumour mask and spacing."""
     X, Y, spacing = _grid(size, fov_mm, centre)
     g = _geometry(p, t, X, Y, spacing)
-    table = dict(CT_HU if modality == "CT" else MR_T2)
+    table = dict({"CT": CT_HU, "MR": MR_T2, "T2": MR_T2, "T1": MR_T1}[modality])
     if modality == "CT":
         table["liver"] = p.liver_hu
         table["vessel"] = p.vessel_hu
@@ -354,7 +373,7 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
     for les, mask, weight, rel in _lesion_fields(p, t, X, Y, liver):
         tex_rng = np.random.default_rng(les.texture_seed)
         if les.kind == "cyst":
-            value = les.contrast if modality == "CT" else les.mr_signal
+            value = {"CT": les.contrast, "T1": table["cyst"]}.get(modality, les.mr_signal)
             target = np.full_like(img, value)
         else:
             texture = _smooth_noise(tex_rng, img.shape, max(1.0, 2.5 / spacing))
@@ -363,6 +382,8 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
                 if les.rim:  # a ring brighter than the liver around the hypodense core
                     ring = np.exp(-(((rel - 0.9) / 0.15) ** 2))
                     target = target + (les.contrast + les.rim) * ring
+            elif modality == "T1":
+                target = 0.75 * table["liver"] + 40.0 * texture  # tumours are T1-hypointense
             else:
                 target = les.mr_signal + 60.0 * texture
             tumour_mask |= mask
@@ -542,6 +563,7 @@ def make_ct_mr_pair(
     mr_fov_mm: float = 380.0,
     bias_strength: float = 0.3,
     difficulty: float = 0.3,
+    mr_sequence: str = "T2",
 ) -> tuple[Scan, Scan]:
     """The same synthetic anatomy as a CT slice (HU) and a T2-weighted MR slice (arbitrary units).
 
@@ -561,6 +583,9 @@ def make_ct_mr_pair(
         Peak relative change of the MR bias field (0 for none).
     difficulty : float
         As in :func:`make_liver_dataset`.
+    mr_sequence : {"T2", "T1"}
+        Contrast of the MR image. With the same ``seed`` the anatomy is identical, so calling
+        twice gives a multi-sequence study.
 
     Returns
     -------
@@ -573,6 +598,8 @@ def make_ct_mr_pair(
     Taught in: *Chapter 1 — Background* (CT vs MR, resampling onto one grid).
     """
     ct_size, mr_size = _check_size(ct_size, "ct_size"), _check_size(mr_size, "mr_size")
+    if mr_sequence not in ("T1", "T2"):
+        raise DataError(f"mr_sequence must be 'T1' or 'T2', got {mr_sequence!r}")
     if not 0 <= height <= 1:
         raise DataError(f"height must be in [0, 1], got {height}")
     patient, prng = _one_patient(seed, _check_difficulty(difficulty), tumour=True, cyst=True)
@@ -580,10 +607,10 @@ def make_ct_mr_pair(
     for les in patient.lesions:
         les.t = height + (0.02 if les.kind == "cyst" else -0.02)
     scans = []
-    for modality, size, fov in (("CT", ct_size, ct_fov_mm), ("MR", mr_size, mr_fov_mm)):
+    for modality, size, fov in (("CT", ct_size, ct_fov_mm), (mr_sequence, mr_size, mr_fov_mm)):
         img, liver, lesion, _, spacing = _render(patient, height, size, fov, modality, prng)
-        meta = {"patient_id": patient.pid, "height": height}
-        if modality == "MR":
+        meta = {"patient_id": patient.pid, "height": height, "sequence": modality}
+        if modality != "CT":
             X, Y, _ = _grid(size, fov)
             a, b = prng.uniform(-1, 1, 2)
             field = 1.0 + bias_strength * np.tanh((a * X + b * Y) / (0.5 * fov) + 0.3 * ((X / fov) ** 2 - (Y / fov) ** 2))
@@ -593,7 +620,7 @@ def make_ct_mr_pair(
             Scan(
                 array=img,
                 spacing=(spacing, spacing),
-                modality=modality,
+                modality="CT" if modality == "CT" else "MR",
                 units="HU" if modality == "CT" else "a.u.",
                 masks={"liver": liver.astype(np.uint8), "lesion": lesion.astype(np.uint8)},
                 meta=meta,

@@ -16,6 +16,7 @@ from medtutor.data.errors import DataError
 __all__ = [
     "WINDOWS",
     "apply_window",
+    "match_grid",
     "normalize",
     "one_hot",
     "resample",
@@ -287,4 +288,52 @@ def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
         raise DataError(f"label {labels.max()} does not fit num_classes={k}")
     out = np.zeros((labels.size, k), np.float32)
     out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
+def match_grid(image: np.ndarray, spacing, reference_shape, reference_spacing, *, order: int = 1, fill: float = 0.0) -> np.ndarray:
+    """Put an image on another image's pixel grid (same centre), so the two can be overlaid.
+
+    The image is resampled to ``reference_spacing`` (:func:`resample`) and then cropped or
+    padded symmetrically to ``reference_shape``. Both images are assumed to share their
+    centre and orientation, as the book's synthetic CT/MR pairs do; real scans also need
+    registration, which this does not do.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        2D image to move.
+    spacing : (float, float)
+        Its pixel spacing in mm.
+    reference_shape : (int, int)
+        Shape of the target grid.
+    reference_spacing : (float, float)
+        Pixel spacing of the target grid in mm.
+    order : int
+        Interpolation order (0 for masks).
+    fill : float
+        Value for padded pixels.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of ``reference_shape``.
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background* (overlaying CT and MR).
+    """
+    moved = resample(image, spacing, reference_spacing, order=order)
+    out = np.full(tuple(reference_shape), fill, dtype=moved.dtype)
+    src, dst = [], []
+    for n_src, n_dst in zip(moved.shape, reference_shape):
+        if n_src >= n_dst:
+            start = (n_src - n_dst) // 2
+            src.append(slice(start, start + n_dst))
+            dst.append(slice(0, n_dst))
+        else:
+            start = (n_dst - n_src) // 2
+            src.append(slice(0, n_src))
+            dst.append(slice(start, start + n_src))
+    out[tuple(dst)] = moved[tuple(src)]
     return out

@@ -1,0 +1,96 @@
+"""Figures the chapters draw again and again: image grids, windows, learning curves.
+
+Taught in: *Chapter 1 — Background* (windows) and *Chapter 3* (learning curves).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_history", "show_images"]
+
+
+def show_images(images, titles=None, *, cmap="gray", vmin=None, vmax=None, ncols=None, size=2.6, colorbar_label=None, outlines=None):
+    """Show 2D images side by side (with an optional colour bar and mask outlines).
+
+    Parameters
+    ----------
+    images : sequence of 2D arrays
+    titles : sequence of str, optional
+    cmap, vmin, vmax
+        Passed to ``imshow``; ``vmin``/``vmax`` may be sequences (one per image).
+    ncols : int, optional
+        Columns of the grid (default: all in one row).
+    size : float
+        Inches per panel.
+    colorbar_label : str or sequence of str, optional
+        Adds a colour bar to each panel with this label (e.g. ``"HU"``); a sequence gives one
+        label per panel (``None`` for no bar).
+    outlines : sequence of 2D arrays, optional
+        Binary masks outlined in red on each image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Taught in: *Chapter 1 — Background*.
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    n = len(images)
+    ncols = ncols or n
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + (0.6 * ncols if colorbar_label else 0), size * nrows), squeeze=False)
+    per = lambda v, i: v[i] if isinstance(v, (list, tuple, np.ndarray)) else v  # noqa: E731
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i >= n:
+            continue
+        im = ax.imshow(images[i], cmap=cmap, vmin=per(vmin, i), vmax=per(vmax, i))
+        if outlines is not None and outlines[i] is not None and np.any(outlines[i]):
+            ax.contour(outlines[i], levels=[0.5], colors="red", linewidths=0.8)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+        label = per(colorbar_label, i)
+        if label:
+            fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04).set_label(label)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, metrics=("loss", "auc"), *, best_epoch=None):
+    """Training and validation curves of a Keras ``History``, one panel per metric.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict
+    metrics : sequence of str
+        Metric names without the ``val_`` prefix.
+    best_epoch : int, optional
+        Marks the epoch whose weights were kept.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    h = history.history if hasattr(history, "history") else history
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+    for ax, m in zip(axes[0], metrics):
+        epochs = np.arange(1, len(h[m]) + 1)
+        ax.plot(epochs, h[m], "o-", ms=3, label="training")
+        if f"val_{m}" in h:
+            ax.plot(epochs, h[f"val_{m}"], "o-", ms=3, label="validation")
+        if best_epoch:
+            ax.axvline(best_epoch, color="grey", ls="--", lw=1, label="best epoch")
+        ax.set(xlabel="epoch", ylabel=m, title=m)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
