@@ -69,3 +69,37 @@ def test_match_grid_crops_and_pads_around_the_centre():
     assert padded.shape == (14, 14) and padded[0, 0] == -1 and padded[6:8, 6:8].min() == 1
     coarse = match_grid(img, (2.0, 2.0), (10, 10), (1.0, 1.0), order=0)
     assert coarse.shape == (10, 10) and coarse.sum() == pytest.approx(16)
+
+
+def test_grad_cam_maps_and_methods(tmp_path):
+    from medtutor.explain import grad_cam
+
+    seed_everything(0)
+    model = article_cnn((32, 32, 1), dense_units=8)
+    x = np.random.default_rng(0).random((3, 32, 32, 1)).astype("float32")
+    for method in ("hirescam", "gradcam"):
+        cams = grad_cam(model, x, method=method)
+        assert cams.shape == (3, 32, 32) and cams.min() >= 0 and cams.max() <= 1
+    model.save(tmp_path / "m.keras")
+    reloaded = keras.models.load_model(tmp_path / "m.keras")  # a reloaded Sequential must work too
+    np.testing.assert_allclose(grad_cam(reloaded, x), grad_cam(model, x), atol=1e-5)
+    with pytest.raises(ValueError, match="method"):
+        grad_cam(model, x, method="saliency")
+    with pytest.raises(ValueError):
+        grad_cam(model, x, layer_name="nope")
+
+
+def test_hirescam_is_exact_for_a_linear_flatten_head():
+    # For score = sum(w * A) + b, HiResCAM's gradient x activation recovers each location's
+    # contribution exactly (summed over channels), which is why the chapter prefers it here.
+    from medtutor.explain import grad_cam
+
+    inp = keras.Input((4, 4, 1))
+    feat = keras.layers.Conv2D(2, 1, use_bias=False, kernel_initializer="ones", name="features")(inp)
+    out = keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")(keras.layers.Flatten()(feat))
+    model = keras.Model(inp, out)
+    x = np.zeros((1, 4, 4, 1), "float32")
+    x[0, 1, 2, 0] = 1.0
+    cam = grad_cam(model, x, layer_name="features", method="hirescam")[0]
+    assert np.unravel_index(np.argmax(cam), cam.shape) == (1, 2)
+    assert cam.sum() == pytest.approx(1.0)
