@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from medtutor.quiet import import_tensorflow
 
-__all__ = ["article_cnn"]
+__all__ = ["article_cnn", "residual_denoiser", "subpixel_upsampler", "unet"]
 
 
 def article_cnn(
@@ -88,3 +88,147 @@ def article_cnn(
         ],
         name=name,
     )
+
+
+def unet(input_shape=(64, 64, 1), *, depth: int = 3, base_filters: int = 16, out_channels: int = 1, batch_norm: bool = False, name: str = "unet"):
+    """A small U-Net: an encoder that halves the resolution ``depth`` times, a decoder that
+    doubles it back, and skip connections that carry fine detail across.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(H, W, C)``; ``H`` and ``W`` must be divisible by ``2**depth``.
+    depth : int
+        Number of down-sampling steps.
+    base_filters : int
+        Filters of the first level; each level doubles them.
+    out_channels : int
+        One sigmoid output per structure (e.g. 2 for liver and lesion).
+    batch_norm : bool
+        Batch normalisation after each convolution. Off by default: with small batches and few
+        epochs its running statistics make validation scores jumpy.
+    name : str
+        Model name.
+
+    Returns
+    -------
+    keras.Model
+        Outputs per-pixel probabilities in ``float32``.
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2 — imaging computation* (segmentation).
+    """
+    import_tensorflow()
+    import keras  # noqa: PLC0415
+
+    if input_shape[0] % 2**depth or input_shape[1] % 2**depth:
+        raise ValueError(f"input size {input_shape[:2]} must be divisible by 2**depth = {2**depth}")
+
+    def block(x, filters, prefix):
+        for i in (1, 2):
+            x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{prefix}_conv{i}")(x)
+            if batch_norm:
+                x = keras.layers.BatchNormalization(name=f"{prefix}_bn{i}")(x)
+            x = keras.layers.Activation("relu", name=f"{prefix}_relu{i}")(x)
+        return x
+
+    inputs = keras.Input(shape=tuple(input_shape))
+    x, skips = inputs, []
+    for level in range(depth):
+        x = block(x, base_filters * 2**level, f"enc{level}")
+        skips.append(x)
+        x = keras.layers.MaxPooling2D(2, name=f"down{level}")(x)
+    x = block(x, base_filters * 2**depth, "bottom")
+    for level in reversed(range(depth)):
+        x = keras.layers.Conv2DTranspose(base_filters * 2**level, 2, strides=2, padding="same", name=f"up{level}")(x)
+        x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        x = block(x, base_filters * 2**level, f"dec{level}")
+    outputs = keras.layers.Conv2D(out_channels, 1, activation="sigmoid", dtype="float32", name="masks")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def residual_denoiser(input_shape=(None, None, 1), *, layers: int = 6, filters: int = 32, name: str = "denoiser"):
+    """A DnCNN-style denoiser: a stack of 3x3 convolutions predicts the *noise*, which is subtracted.
+
+    Learning the residual (noise) instead of the clean image is easier: it is small and has no
+    anatomy in it (Zhang et al., 2017). DnCNN's batch normalisation is left out: with a few
+    hundred training images and a few epochs its running statistics are not yet reliable.
+
+    Parameters
+    ----------
+    input_shape : tuple
+        ``(H, W, 1)``; fully convolutional, so any size works.
+    layers : int
+        Convolutional layers (at least 2).
+    filters : int
+        Filters of each hidden layer.
+    name : str
+        Model name.
+
+    Returns
+    -------
+    keras.Model
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2 — imaging computation* (restoration).
+    """
+    import_tensorflow()
+    import keras  # noqa: PLC0415
+
+    inputs = keras.Input(shape=tuple(input_shape))
+    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(inputs)
+    for _ in range(layers - 2):
+        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    noise = keras.layers.Conv2D(1, 3, padding="same", name="noise")(x)
+    outputs = keras.layers.Subtract(dtype="float32", name="denoised")([inputs, noise])
+    return keras.Model(inputs, outputs, name=name)
+
+
+def subpixel_upsampler(input_shape=(None, None, 1), *, scale: int = 2, filters: int = 32, layers: int = 4, name: str = "subpixel_sr"):
+    """Super-resolution with sub-pixel convolution (ESPCN, Shi et al., 2016), plus a bicubic shortcut.
+
+    The network works at low resolution and ends with ``scale**2`` channels that a pixel shuffle
+    (``depth_to_space``) rearranges into an image ``scale`` times larger. It learns only what
+    bicubic interpolation misses: its output is added to the bicubic up-sampled input.
+
+    Parameters
+    ----------
+    input_shape : tuple
+        Low-resolution ``(h, w, 1)``.
+    scale : int
+        Up-sampling factor.
+    filters, layers : int
+        Width and depth of the convolutional trunk.
+    name : str
+        Model name.
+
+    Returns
+    -------
+    keras.Model
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2 — imaging computation* (super-resolution).
+    """
+    tf = import_tensorflow()
+    import keras  # noqa: PLC0415
+
+    class PixelShuffle(keras.layers.Layer):
+        def call(self, x):
+            return tf.nn.depth_to_space(x, scale)
+
+    class Bicubic(keras.layers.Layer):
+        def call(self, x):
+            shape = tf.shape(x)
+            return tf.image.resize(x, (shape[1] * scale, shape[2] * scale), method="bicubic")
+
+    inputs = keras.Input(shape=tuple(input_shape))
+    x = inputs
+    for _ in range(layers - 1):
+        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    x = keras.layers.Conv2D(scale * scale, 3, padding="same")(x)
+    detail = PixelShuffle(name="pixel_shuffle")(x)
+    outputs = keras.layers.Add(dtype="float32", name="upsampled")([Bicubic(name="bicubic")(inputs), detail])
+    return keras.Model(inputs, outputs, name=name)

@@ -12,7 +12,7 @@ from medtutor.data.folders import HU_OFFSET, read_folder, read_png, write_folder
 from medtutor.data.medmnist import read_medmnist, write_medmnist
 from medtutor.data.nifti import read_nifti, write_nifti
 from medtutor.data.phantom import CLASS_NAMES, CT_HU, MR_T1, MR_T2, make_ct_mr_pair, make_liver_dataset, make_volume
-from medtutor.data.pipeline import load_slices, make_tf_dataset, model_inputs
+from medtutor.data.pipeline import load_slices, make_segmentation_dataset, make_tf_dataset, model_inputs
 from medtutor.data.preprocess import WINDOWS, apply_window, match_grid, normalize, one_hot, resample, resize, zscore
 from medtutor.data.splits import patient_split, slice_split
 
@@ -32,6 +32,7 @@ __all__ = [
     "load_slices",
     "make_ct_mr_pair",
     "make_liver_dataset",
+    "make_segmentation_dataset",
     "make_tf_dataset",
     "make_volume",
     "match_grid",

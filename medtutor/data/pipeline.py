@@ -16,7 +16,7 @@ from medtutor.data.errors import DataError
 from medtutor.data.preprocess import apply_window, normalize, one_hot
 from medtutor.quiet import import_tensorflow
 
-__all__ = ["load_slices", "model_inputs", "make_tf_dataset"]
+__all__ = ["load_slices", "make_segmentation_dataset", "model_inputs", "make_tf_dataset"]
 
 
 def load_slices(source) -> SliceSet:
@@ -198,4 +198,65 @@ def make_tf_dataset(
             num_parallel_calls=tf.data.AUTOTUNE,
             deterministic=True,
         )
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def make_segmentation_dataset(
+    data: SliceSet,
+    *,
+    split: str | None = None,
+    batch_size: int = 16,
+    shuffle: bool = False,
+    augment: bool = False,
+    seed: int = 0,
+    window="liver",
+):
+    """``tf.data`` batches of ``(image, masks)`` for segmentation: masks are liver and lesion.
+
+    Parameters
+    ----------
+    data : SliceSet
+        Slices with ``liver_masks`` and ``lesion_masks``.
+    split : {"train", "val", "test"}, optional
+        Use only this split.
+    batch_size : int
+    shuffle : bool
+        Reshuffle every epoch (training only).
+    augment : bool
+        Random left-right flips applied to the image and its masks together.
+    seed : int
+    window : str or (float, float)
+        CT window, as in :func:`model_inputs`.
+
+    Returns
+    -------
+    tf.data.Dataset
+        ``(B, H, W, 1)`` images and ``(B, H, W, 2)`` float masks (channel 0 liver, including its
+        lesions; channel 1 lesions).
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2 — imaging computation*.
+    """
+    tf = import_tensorflow()
+    if data.liver_masks is None or data.lesion_masks is None:
+        raise DataError("segmentation needs liver_masks and lesion_masks")
+    if split is not None:
+        data = data.split_part(split)
+    if len(data) == 0:
+        raise DataError("no examples")
+    x = model_inputs(data, window=window)
+    y = np.stack([data.liver_masks, data.lesion_masks], axis=-1).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if shuffle:
+        ds = ds.shuffle(len(data), seed=seed, reshuffle_each_iteration=True)
+    if augment:
+        seeds = tf.data.Dataset.random(seed=seed).batch(2)
+
+        def flip(xy, s):
+            both = tf.concat([xy[0], xy[1]], axis=-1)
+            both = tf.image.stateless_random_flip_left_right(both, tf.cast(s, tf.int64))
+            return both[..., :1], both[..., 1:]
+
+        ds = tf.data.Dataset.zip((ds, seeds)).map(flip, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

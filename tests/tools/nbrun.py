@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +32,38 @@ def notebooks_under(folder: Path) -> list[Path]:
     """Every notebook under ``folder`` except build output and checkpoints, sorted."""
     skip = {"_build", ".ipynb_checkpoints"}
     return sorted(p for p in folder.rglob("*.ipynb") if not skip & set(p.parts))
+
+
+class PeakMemory:
+    """Sample the resident memory of this process's children (the kernel) in a thread."""
+
+    def __init__(self, interval: float = 0.05):
+        import psutil
+
+        self._me, self._interval, self.peak = psutil.Process(), interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            for child in self._me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
 
 
 def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
@@ -73,12 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         print("no notebooks found", file=sys.stderr)
         return 1
     for path in paths:
-        seconds = execute(path, write=not args.no_write)
         if args.json:
-            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the kernel, once it exited
-            print(json.dumps({"notebook": str(path), "seconds": seconds, "peak_mib": peak_kib / 1024}))
-        else:
-            print(f"executed {path} in {seconds:.1f} s", flush=True)
+            with PeakMemory() as memory:  # the kernel and anything it starts
+                seconds = execute(path, write=not args.no_write)
+            print(json.dumps({"notebook": str(path), "seconds": seconds, "peak_mib": memory.peak / 2**20}))
+            continue
+        seconds = execute(path, write=not args.no_write)
+        print(f"executed {path} in {seconds:.1f} s", flush=True)
     return 0
 
 

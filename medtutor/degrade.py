@@ -1,0 +1,72 @@
+"""Make images worse on purpose: low-dose CT noise and lower resolution.
+
+Taught in: *Chapter 4.2 — imaging computation* (restoration and super-resolution need pairs
+of degraded and reference images).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+__all__ = ["add_low_dose_noise", "downsample"]
+
+
+def add_low_dose_noise(hu: np.ndarray, sigma_hu: float = 40.0, *, correlation_px: float = 0.7, seed: int = 0) -> np.ndarray:
+    """Add noise like that of a reduced-dose CT scan to images in Hounsfield units.
+
+    Halving the dose raises the noise standard deviation by about sqrt(2); the noise of filtered
+    back-projection is spatially correlated, which a slight Gaussian blur of white noise imitates.
+
+    Parameters
+    ----------
+    hu : numpy.ndarray
+        ``(H, W)`` or ``(N, H, W)`` images in HU.
+    sigma_hu : float
+        Standard deviation of the added noise, in HU.
+    correlation_px : float
+        Correlation length of the noise in pixels (0 for white noise).
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 images of the same shape.
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2*.
+    """
+    if sigma_hu < 0:
+        raise ValueError(f"sigma_hu must be non-negative, got {sigma_hu}")
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal(hu.shape).astype(np.float32)
+    if correlation_px > 0:
+        sigma = (0, correlation_px, correlation_px) if hu.ndim == 3 else correlation_px
+        noise = ndimage.gaussian_filter(noise, sigma)
+        noise /= noise.std() + 1e-8
+    return (hu + sigma_hu * noise).astype(np.float32)
+
+
+def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
+    """Average ``factor x factor`` blocks: what a detector with pixels ``factor`` times larger records.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        ``(H, W)`` or ``(N, H, W)``, with ``H`` and ``W`` divisible by ``factor``.
+    factor : int
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    Taught in: *Chapter 4.2* (super-resolution pairs).
+    """
+    h, w = images.shape[-2:]
+    if h % factor or w % factor:
+        raise ValueError(f"image size {(h, w)} is not divisible by {factor}")
+    shape = images.shape[:-2] + (h // factor, factor, w // factor, factor)
+    return images.reshape(shape).mean(axis=(-3, -1)).astype(np.float32)
