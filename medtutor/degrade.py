@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["add_low_dose_noise", "downsample"]
+__all__ = ["add_low_dose_noise", "downsample", "scanner_shift"]
 
 
 def add_low_dose_noise(hu: np.ndarray, sigma_hu: float = 40.0, *, correlation_px: float = 0.7, seed: int = 0) -> np.ndarray:
@@ -70,3 +70,19 @@ def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
         raise ValueError(f"image size {(h, w)} is not divisible by {factor}")
     shape = images.shape[:-2] + (h // factor, factor, w // factor, factor)
     return images.reshape(shape).mean(axis=(-3, -1)).astype(np.float32)
+
+
+def scanner_shift(hu: np.ndarray, *, noise_hu: float = 0.0, offset_hu: float = 0.0, gain: float = 1.0, blur_px: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Imitate another scanner or protocol: extra noise, a calibration offset, a contrast gain, blur.
+
+    ``out = gain * (blur(hu) - 40) + 40 + offset_hu + noise``: the gain stretches soft-tissue
+    contrast around 40 HU (a different contrast timing or kernel), the offset shifts every value,
+    blur imitates thicker slices or a smoother reconstruction kernel.
+
+    Notes
+    -----
+    Taught in: *Chapter 5* (how robust are hand-crafted and learned features?).
+    """
+    out = ndimage.gaussian_filter(hu, (0, blur_px, blur_px) if hu.ndim == 3 else blur_px) if blur_px > 0 else hu
+    out = gain * (out - 40.0) + 40.0 + offset_hu
+    return add_low_dose_noise(out, noise_hu, seed=seed) if noise_hu > 0 else out.astype(np.float32)

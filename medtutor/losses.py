@@ -10,6 +10,7 @@ import numpy as np
 
 __all__ = [
     "binary_cross_entropy",
+    "binary_focal_loss",
     "dice_bce_loss",
     "categorical_cross_entropy",
     "dice_coefficient",
@@ -115,3 +116,45 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
     p = ops.clip(y_pred, eps, 1 - eps)
     bce = -ops.mean(y_true * ops.log(p) + (1 - y_true) * ops.log(1 - p), axis=(1, 2, 3))
     return ops.mean(1.0 - dice, axis=-1) + bce
+
+
+def binary_focal_loss(gamma: float = 2.0, alpha: float = 0.25):
+    """Focal loss for a sigmoid output (Lin et al., 2017), as a Keras loss function.
+
+    ``FL = -alpha_t (1 - p_t)^gamma log(p_t)``, where ``p_t`` is the probability given to the true
+    class and ``alpha_t = alpha`` for positives, ``1 - alpha`` for negatives. The factor
+    ``(1 - p_t)^gamma`` shrinks the loss of easy, well-classified examples, so the many easy
+    negatives of an imbalanced data set stop dominating training.
+
+    Parameters
+    ----------
+    gamma : float
+        Focusing strength; 0 gives (alpha-weighted) cross-entropy.
+    alpha : float
+        Weight of the positive class.
+
+    Returns
+    -------
+    callable
+        ``loss(y_true, y_pred)`` returning one value per example.
+
+    Notes
+    -----
+    Taught in: *Chapter 5 — future directions* (class imbalance). Equals
+    ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha, gamma=gamma)``
+    and a hand computation (``tests/test_handmade.py``).
+    """
+    if gamma < 0 or not 0 < alpha < 1:
+        raise ValueError(f"need gamma >= 0 and 0 < alpha < 1, got gamma={gamma}, alpha={alpha}")
+
+    def focal(y_true, y_pred):
+        from keras import ops  # noqa: PLC0415
+
+        y = ops.cast(ops.reshape(y_true, ops.shape(y_pred)), y_pred.dtype)
+        p = ops.clip(y_pred, 1e-7, 1 - 1e-7)
+        p_t = y * p + (1 - y) * (1 - p)
+        alpha_t = y * alpha + (1 - y) * (1 - alpha)
+        return ops.mean(-alpha_t * (1 - p_t) ** gamma * ops.log(p_t), axis=-1)
+
+    focal.__name__ = f"focal_gamma{gamma:g}"
+    return focal

@@ -93,3 +93,21 @@ def test_optimizer_paths_descend_and_momentum_beats_sgd():
         assert path.shape == (41, 2)
         assert ill_conditioned_loss(*path[-1]) < ill_conditioned_loss(*path[0])
     assert ill_conditioned_loss(*paths["momentum"][-1]) < ill_conditioned_loss(*paths["sgd"][-1])
+
+
+def test_focal_loss_by_hand_and_against_keras():
+    y = np.array([[1.0], [0.0], [1.0], [0.0]], "float32")
+    p = np.array([[0.9], [0.2], [0.3], [0.7]], "float32")
+    gamma, alpha = 2.0, 0.25
+    p_t = np.where(y == 1, p, 1 - p)
+    a_t = np.where(y == 1, alpha, 1 - alpha)
+    by_hand = (-a_t * (1 - p_t) ** gamma * np.log(p_t)).ravel()
+    ours = np.asarray(losses.binary_focal_loss(gamma, alpha)(y, p))
+    np.testing.assert_allclose(ours, by_hand, rtol=1e-5)
+    keras_loss = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha, gamma=gamma, reduction=None)
+    np.testing.assert_allclose(ours, np.asarray(keras_loss(y, p)), rtol=1e-4)
+    ce = np.asarray(losses.binary_focal_loss(0.0, 0.5)(y, p))
+    np.testing.assert_allclose(ce, 0.5 * -np.log(p_t).ravel(), rtol=1e-5)  # gamma 0: half cross-entropy
+    assert ours[0] < ce[0] / 10  # the easy positive (p = 0.9) is strongly down-weighted
+    with pytest.raises(ValueError):
+        losses.binary_focal_loss(-1.0)
