@@ -159,7 +159,7 @@ def test_versions_lists_the_pinned_stack():
 
 
 def test_command_line_versions(capsys):
-    from medtutor.__main__ import main
+    from medtutor.cli import main
 
     assert main(["versions"]) == 0
     assert "tensorflow" in capsys.readouterr().out
