@@ -1,0 +1,166 @@
+"""The built book in a real browser: headless system Chromium driven by Selenium, no network.
+
+Runs after `make test` has built `_build/html`. Where Chromium or its driver is missing the tests skip
+with a message, except in CI (`CI=true`), where they fail: `.ci/run` installs both from Debian.
+Screenshots of a few pages are written to `_build/screenshots/` (test artefacts, not committed).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return pages
+
+
+PAGES = toc_pages()
+
+
+def need_site():
+    if not (HTML / "index.html").exists():
+        if os.environ.get("CI"):
+            pytest.fail("_build/html is missing: make test builds the book before running pytest")
+        pytest.skip("book not built; run `make book` first")
+
+
+@pytest.fixture(scope="module")
+def server():
+    need_site()
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        message = "headless Chromium and chromedriver are needed (Debian packages chromium, chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--window-size=1280,1400"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+WAIT_FOR_PAGE = """
+const done = arguments[arguments.length - 1];
+const ready = () => {
+  const mj = window.MathJax;
+  const math = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
+  math.then(() => Promise.all(Array.from(document.images).map(img => img.complete ? 1 :
+      new Promise(r => { img.onload = img.onerror = r; })))).then(() => done(true));
+};
+if (document.readyState === "complete") ready(); else window.addEventListener("load", ready);
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_renders_math_and_images_without_errors(browser, server, page):
+    browser.set_script_timeout(60)
+    browser.get(f"{server}/{page}.html")
+    browser.execute_async_script(WAIT_FOR_PAGE)
+    main = browser.find_element("css selector", "main").text
+    assert len(main) > 200, f"{page}: page looks empty"
+    raw_tex = re.findall(r"\$\$|\\\(|\\\[|\\begin\{", main)
+    assert not raw_tex, f"{page}: formulas left as raw TeX: {raw_tex[:3]}"
+    source = (HTML / f"{page}.html").read_text()
+    if 'class="math' in source:
+        assert browser.find_elements("css selector", "mjx-container"), f"{page}: MathJax rendered nothing"
+    broken = browser.execute_script(
+        "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert not broken, f"{page}: images did not load: {broken[:3]}"
+    # The browser asks for /favicon.ico by itself; the book does not link one.
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    assert not errors, f"{page}: console errors: {errors[:3]}"
+    if page in ("book/intro", "book/ch1_background", "book/ch4_1_liver_case_study"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SHOTS / f"{page.replace('/', '_')}.png"))
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()])
+def test_launch_links_point_at_the_notebook(browser, server, page):
+    browser.get(f"{server}/{page}.html")
+    hrefs = [a.get_attribute("href") for a in browser.find_elements("css selector", "a")]
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix("https://github.com/")
+    assert f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb" in hrefs
+    assert f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb" in hrefs
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+
+@functools.cache
+def parsed(path: Path) -> _Links:
+    links = _Links()
+    links.feed(path.read_text(errors="replace"))
+    return links
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_internal_link_resolves(page):
+    need_site()
+    source = HTML / f"{page}.html"
+    bad = []
+    for href in parsed(source).hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith(("mailto:", "javascript:", "//")):
+            continue
+        target = (source.parent / unquote(parts.path)).resolve() if parts.path else source
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            bad.append(href)
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in parsed(target).ids:
+            bad.append(href)
+    assert not bad, f"{page}: broken internal links {bad[:5]}"
