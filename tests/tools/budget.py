@@ -1,8 +1,9 @@
 """``make budget``: wall time and peak memory of each notebook, each in a fresh kernel.
 
 A benchmark, not a test: it writes a table and never fails on time. Each notebook runs in its
-own child process (``nbrun.py --no-write --json``); the peak memory is the largest resident set
-of that process's children, i.e. of the notebook's kernel. Budget per chapter: 90 s, 1.5 GB.
+own child process (``nbrun.py --no-write --json``), which samples the resident memory of the
+notebook's kernel (and anything the kernel starts) every 50 ms and reports the peak.
+Budget per chapter: 90 s, 1.5 GB.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def main() -> int:
         "",
         f"Measured {dt.date.today().isoformat()} with `make budget` on {os.cpu_count()} cores "
         f"({cpu_name()}), Python {platform.python_version()}, no GPU. Each notebook runs in a fresh "
-        "kernel; peak memory is the kernel's largest resident set. Budget: 90 s and 1.5 GB per notebook.",
+        "kernel; peak memory is the resident memory of the kernel (and anything it starts), sampled every 50 ms. Budget: 90 s and 1.5 GB per notebook.",
         "",
         "| notebook | wall time (s) | peak memory (MiB) | within budget |",
         "|---|---:|---:|---|",

@@ -78,7 +78,7 @@ def main() -> int:
         "|---|---:|---|",
         f"| generate 2,000 slices of 128x128 with masks (`make_liver_dataset`) | {gen_s:.2f} | <= 5 s |",
         f"| read 2,000 8-bit PNGs, the article's per-file `load_img` loop | {article_s:.2f} | |",
-        f"| read the same PNGs with `read_folder` (decoding in threads) | {ours_s:.2f} | |",
+        f"| read the same PNGs with `read_folder` (first read) | {ours_s:.2f} | |",
         f"| read them again with `read_folder(..., cache_dir=...)` (decoded pixels cached) | {cached_s:.2f} | |",
         f"| speed-up of `read_folder`, first read | {article_s / ours_s:.1f}x | |",
         f"| speed-up of `read_folder`, later reads | {article_s / cached_s:.1f}x | >= 5x |",
