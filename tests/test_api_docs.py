@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 API = (ROOT / "book" / "api.md").read_text()
 MODULES = [
-    "medtutor", "medtutor.data", "medtutor.handmade", "medtutor.losses", "medtutor.optimizers_demo",
+    "medtutor", "medtutor.data", "medtutor.data.atomic", "medtutor.handmade", "medtutor.losses", "medtutor.optimizers_demo",
     "medtutor.models", "medtutor.training", "medtutor.plots", "medtutor.metrics", "medtutor.explain",
     "medtutor.image_metrics", "medtutor.degrade", "medtutor.deploy", "medtutor.features", "medtutor.clinical",
 ]

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from medtutor.data.atomic import save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
 from medtutor.data.preprocess import apply_window, resize
@@ -290,21 +291,13 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
     arrays = [a for imgs, _ in results for a in imgs]
     mask_arrays = [m for _, ms in results for m in ms] if use_masks else None
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
         same = len({a.shape for a in arrays}) == 1
         payload = {"images": np.stack(arrays)} if same else {f"i{k}": a for k, a in enumerate(arrays)}
         if use_masks and same:
             payload["masks"] = np.stack(mask_arrays)
         if use_masks and not same:
             return arrays, mask_arrays  # ragged masks: not worth caching
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=cache.parent)
-        os.close(fd)
-        try:
-            np.savez(tmp, **payload)
-            os.replace(tmp, cache)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_npz_atomic(cache, payload)
     return arrays, mask_arrays
 
 

@@ -15,11 +15,11 @@ normal/benign.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from medtutor.data.atomic import save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
 from medtutor.data.folders import _encode
@@ -160,13 +160,4 @@ def write_medmnist(data: SliceSet, path: str | os.PathLike, *, window="abdomen",
         arrays[f"{s}_labels"] = data.labels[sel].reshape(-1, 1).astype(np.uint8)
         arrays[f"{s}_patient_ids"] = np.asarray(data.patient_ids[sel]).astype(str)
     arrays["class_names"] = np.asarray(data.class_names, dtype=str)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
-    os.close(fd)
-    try:
-        np.savez_compressed(tmp, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return save_npz_atomic(path, arrays, compressed=True)
