@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -26,28 +22,9 @@ class CliError(Exception):
     """An error reported to the user as one line."""
 
 
-@contextmanager
-def atomic_folder(destination: Path):
-    """Yield a temporary folder that becomes ``destination`` only if the block succeeds."""
-    destination = Path(destination)
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
-        raise CliError(f"{destination} already exists and is not empty; choose another output folder")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}-partial-", dir=destination.parent))
-    try:
-        yield tmp
-        if destination.exists():
-            destination.rmdir()
-        os.replace(tmp, destination)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 def _outside(output: Path, data: Path) -> None:
     out, src = output.resolve(), data.resolve()
-    base = src if src.is_dir() else src.parent
-    if src.is_dir() and (out == base or base in out.parents):
+    if src.is_dir() and (out == src or src in out.parents):
         raise CliError(f"{output} is inside the input folder {data}; medtutor never writes into input data")
 
 
@@ -72,11 +49,7 @@ def cmd_make_data(args) -> int:
     data = data.with_split(patient_split(data, seed=args.seed))
     target = Path(args.dir)
     if args.format == "folder":
-        with atomic_folder(target) as tmp:
-            write_folder(data, tmp / "data")
-            for item in (tmp / "data").iterdir():
-                item.rename(tmp / item.name)
-            (tmp / "data").rmdir()
+        write_folder(data, target)  # atomic, and refuses a folder that is not empty
         print(f"wrote {len(data)} slices of {len(np.unique(data.patient_ids))} patients to {target}/ (article layout, manifest.csv)")
     else:
         path = target if target.suffix == ".npz" else target / "liver.npz"
@@ -91,7 +64,9 @@ def cmd_train(args) -> int:
     import medtutor  # noqa: PLC0415
     from medtutor import metrics  # noqa: PLC0415
     from medtutor.data import make_tf_dataset  # noqa: PLC0415
+    from medtutor.data.atomic import atomic_folder  # noqa: PLC0415
     from medtutor.models import article_cnn  # noqa: PLC0415
+    from medtutor.training import fit_with_early_stopping  # noqa: PLC0415
 
     data_path, out = Path(args.data), Path(args.out)
     _outside(out, data_path)
@@ -105,8 +80,9 @@ def cmd_train(args) -> int:
         model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
     train = make_tf_dataset(data, split="train", shuffle=True, augment=True, seed=args.seed, window=args.window)
     val = make_tf_dataset(data, split="val", window=args.window)
-    stop = keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=args.patience, restore_best_weights=True)
-    history = model.fit(train, validation_data=val, epochs=args.epochs, callbacks=[stop], shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
+    history = fit_with_early_stopping(
+        model, train, val, epochs=args.epochs, patience=args.patience, verbose=1 if sys.stdout.isatty() else 2
+    )
     p_val = model.predict(val, verbose=0).ravel()
     y_val = data.split_part("val").labels
     threshold = metrics.threshold_for_sensitivity(y_val, p_val, args.sensitivity)
@@ -131,6 +107,7 @@ def cmd_evaluate(args) -> int:
     import medtutor  # noqa: PLC0415
     from medtutor import metrics  # noqa: PLC0415
     from medtutor.data import make_tf_dataset  # noqa: PLC0415
+    from medtutor.data.atomic import atomic_folder  # noqa: PLC0415
 
     data_path, run, out = Path(args.data), Path(args.model), Path(args.out)
     _outside(out, data_path)

@@ -25,6 +25,7 @@ def fit_with_early_stopping(
     patience: int = 4,
     checkpoint: str | os.PathLike | None = None,
     log_every: int = 0,
+    verbose: int = 0,
 ):
     """Train ``model`` until the validation metric stops improving; keep the best weights.
 
@@ -43,8 +44,11 @@ def fit_with_early_stopping(
     checkpoint : path-like, optional
         Where to save the best model (a ``.keras`` file) whenever the metric improves.
     log_every : int
-        Print one line every ``log_every`` epochs (0: silent). Keras' own progress bars are never
-        shown: they would fill a notebook with control characters.
+        Print one line every ``log_every`` epochs (0: silent).
+    verbose : int
+        Keras' own output: 0 (default) in notebooks, where its progress bars would fill the page
+        with control characters; 1 (a progress bar per epoch) or 2 (a line per epoch) in a terminal,
+        as the ``medtutor train`` command does.
 
     Returns
     -------
@@ -73,7 +77,7 @@ def fit_with_early_stopping(
 
         callbacks.append(_Log())
     # shuffle=False: a tf.data pipeline shuffles itself (Keras would warn and ignore it).
-    history = model.fit(train, validation_data=val, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=0)
+    history = model.fit(train, validation_data=val, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=verbose)
     values = history.history[monitor]
     best = max(values) if mode == "max" else min(values)
     history.best_epoch = values.index(best) + 1

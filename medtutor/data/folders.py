@@ -21,15 +21,13 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from medtutor.data.atomic import save_npz_atomic
+from medtutor.data.atomic import atomic_folder, save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
 from medtutor.data.preprocess import apply_window, resize
@@ -116,8 +114,8 @@ def write_folder(
         The slices; its ``split`` is used unless ``split`` is given.
     root : path-like
         Output folder. It must not exist or be empty; the data set is written to a temporary
-        folder beside it and moved into place at the end, so an error never leaves half a data
-        set behind.
+        folder beside it and moved into place at the end (:func:`medtutor.data.atomic.atomic_folder`),
+        so an error never leaves half a data set behind.
     bit_depth : {16, 8}
         16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image after
         the display ``window``, which loses everything outside the window.
@@ -146,11 +144,7 @@ def write_folder(
         raise DataError("the slices have no split: pass split= or use data.with_split(patient_split(data))")
     if bit_depth not in (8, 16):
         raise DataError(f"bit_depth must be 8 or 16, got {bit_depth}")
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise DataError(f"{root} exists and is not an empty folder; choose a new folder")
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
-    try:
+    with atomic_folder(root) as tmp:
         rows = []
         counters: dict[str, int] = {}
         for i in range(len(data)):
@@ -188,12 +182,6 @@ def write_folder(
             ),
         }
         (tmp / "dataset.json").write_text(json.dumps(meta, indent=2) + "\n")
-        if root.exists():
-            root.rmdir()
-        os.replace(tmp, root)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return root
 
 
