@@ -14,8 +14,8 @@ help:
 	@echo "make book       build the HTML book into _build/html/"
 	@echo "make test       unit tests, strict nbval over every notebook, book build with warnings as errors"
 	@echo "make notebooks  re-execute every notebook in place (stored outputs are the book's outputs)"
-	@echo "make budget     time and peak memory of each notebook -> tests/benchmarks/notebook_budget.md"
-	@echo "make bench-data generator and PNG-reader speed -> tests/benchmarks/data_benchmark.md"
+	@echo "make budget     time and peak memory of each notebook -> benchmarks/notebook_budget.md"
+	@echo "make bench-data generator and PNG-reader speed -> benchmarks/data_benchmark.md"
 	@echo "make lock       re-resolve pyproject.toml and rewrite requirements-lock.txt and environment.yml"
 
 install: $(STAMP)
@@ -48,20 +48,20 @@ book-strict: install
 	@echo "The book is at _build/html/index.html"
 
 notebooks: install
-	$(BIN)/python tests/tools/execute_notebooks.py book
+	$(BIN)/python -m tools.nbrun book
 
 budget: install
-	$(BIN)/python tests/tools/budget.py book --out tests/benchmarks/notebook_budget.md
+	$(BIN)/python -m tools.budget book --out benchmarks/notebook_budget.md
 
 bench-data: install
-	$(BIN)/python tests/tools/data_benchmark.py --out tests/benchmarks/data_benchmark.md
+	$(BIN)/python -m tools.data_benchmark --out benchmarks/data_benchmark.md
 
 lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
 	.venv-lock/bin/python -m pip install --quiet -e '.[book,test]'
-	.venv-lock/bin/python tests/tools/lock.py
+	.venv-lock/bin/python -m tools.lock
 	rm -rf .venv-lock
 
 clean:

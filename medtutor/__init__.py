@@ -2,14 +2,18 @@
 
 Every public function names, in its docstring, the chapter of the book that teaches it.
 Importing :mod:`medtutor` is cheap: TensorFlow is imported only when a helper needs it,
-and then always through :func:`medtutor.quiet.import_tensorflow`, so that no C-level log
+and then always through :func:`medtutor.runtime.quiet.import_tensorflow`, so that no C-level log
 line from TensorFlow ever ends up in a notebook's stored output.
 """
 
-from medtutor.about import versions
-from medtutor.devices import describe_strategy, select_strategy, strategy_for_devices
-from medtutor.quiet import import_tensorflow
-from medtutor.seeding import seed_everything
+from medtutor.runtime import (
+    describe_strategy,
+    import_tensorflow,
+    seed_everything,
+    select_strategy,
+    strategy_for_devices,
+    versions,
+)
 
 __version__ = "0.1.0"
 

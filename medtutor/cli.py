@@ -64,7 +64,7 @@ def cmd_train(args) -> int:
     import medtutor  # noqa: PLC0415
     from medtutor import metrics  # noqa: PLC0415
     from medtutor.data import make_tf_dataset  # noqa: PLC0415
-    from medtutor.data.atomic import atomic_folder  # noqa: PLC0415
+    from medtutor.data.io.atomic import atomic_folder  # noqa: PLC0415
     from medtutor.models import article_cnn  # noqa: PLC0415
     from medtutor.training import fit_with_early_stopping  # noqa: PLC0415
 
@@ -107,7 +107,7 @@ def cmd_evaluate(args) -> int:
     import medtutor  # noqa: PLC0415
     from medtutor import metrics  # noqa: PLC0415
     from medtutor.data import make_tf_dataset  # noqa: PLC0415
-    from medtutor.data.atomic import atomic_folder  # noqa: PLC0415
+    from medtutor.data.io.atomic import atomic_folder  # noqa: PLC0415
 
     data_path, run, out = Path(args.data), Path(args.model), Path(args.out)
     _outside(out, data_path)

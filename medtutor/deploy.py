@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from medtutor.quiet import import_tensorflow, silenced_fd2
+from medtutor.runtime.quiet import import_tensorflow, silenced_fd2
 
 __all__ = ["LiteModel", "convert_to_litert"]
 

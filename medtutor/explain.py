@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["grad_cam", "heat_near_mask"]
 

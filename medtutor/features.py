@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, stats
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["FEATURE_NAMES", "cnn_embedding", "handcrafted_features"]
 

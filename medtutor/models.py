@@ -6,7 +6,7 @@ Taught in: *Chapter 3 — Algorithms and workflow* (building a network in four s
 
 from __future__ import annotations
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["article_cnn", "residual_denoiser", "subpixel_upsampler", "unet"]
 

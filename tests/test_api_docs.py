@@ -12,9 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 API = (ROOT / "book" / "api.md").read_text()
 MODULES = [
-    "medtutor", "medtutor.data", "medtutor.data.atomic", "medtutor.handmade", "medtutor.losses", "medtutor.optimizers_demo",
+    "medtutor", "medtutor.data", "medtutor.data.io.atomic", "medtutor.teaching.layers", "medtutor.losses", "medtutor.teaching.optimizers",
     "medtutor.models", "medtutor.training", "medtutor.plots", "medtutor.metrics", "medtutor.explain",
-    "medtutor.image_metrics", "medtutor.degrade", "medtutor.deploy", "medtutor.features", "medtutor.clinical",
+    "medtutor.metrics.image", "medtutor.data.degrade", "medtutor.deploy", "medtutor.features", "medtutor.data.phantom.clinical",
 ]
 AUTOMODULES = set(re.findall(r"\.\. automodule:: (\S+)", API))
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from medtutor import import_tensorflow, seed_everything
-from medtutor.clinical import simulate_clinical
+from medtutor.data.phantom.clinical import simulate_clinical
 from medtutor.data import make_liver_dataset
-from medtutor.degrade import scanner_shift
+from medtutor.data.degrade import scanner_shift
 from medtutor.deploy import LiteModel, convert_to_litert
 from medtutor.features import FEATURE_NAMES, cnn_embedding, handcrafted_features
 from medtutor.models import article_cnn

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medtutor import handmade, import_tensorflow, losses
-from medtutor.optimizers_demo import ill_conditioned_loss, optimizer_paths
+from medtutor import import_tensorflow
+from medtutor import losses as keras_losses
+from medtutor.teaching import layers as handmade
+from medtutor.teaching import losses
+from medtutor.teaching.optimizers import ill_conditioned_loss, optimizer_paths
 
 import_tensorflow()
 import keras  # noqa: E402
@@ -102,12 +105,12 @@ def test_focal_loss_by_hand_and_against_keras():
     p_t = np.where(y == 1, p, 1 - p)
     a_t = np.where(y == 1, alpha, 1 - alpha)
     by_hand = (-a_t * (1 - p_t) ** gamma * np.log(p_t)).ravel()
-    ours = np.asarray(losses.binary_focal_loss(gamma, alpha)(y, p))
+    ours = np.asarray(keras_losses.binary_focal_loss(gamma, alpha)(y, p))
     np.testing.assert_allclose(ours, by_hand, rtol=1e-5)
     keras_loss = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha, gamma=gamma, reduction=None)
     np.testing.assert_allclose(ours, np.asarray(keras_loss(y, p)), rtol=1e-4)
-    ce = np.asarray(losses.binary_focal_loss(0.0, 0.5)(y, p))
+    ce = np.asarray(keras_losses.binary_focal_loss(0.0, 0.5)(y, p))
     np.testing.assert_allclose(ce, 0.5 * -np.log(p_t).ravel(), rtol=1e-5)  # gamma 0: half cross-entropy
     assert ours[0] < ce[0] / 10  # the easy positive (p = 0.9) is strongly down-weighted
     with pytest.raises(ValueError):
-        losses.binary_focal_loss(-1.0)
+        keras_losses.binary_focal_loss(-1.0)

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from skimage.metrics import hausdorff_distance, peak_signal_noise_ratio, structural_similarity
 
-from medtutor.degrade import add_low_dose_noise, downsample
-from medtutor.image_metrics import dice, hausdorff95, iou, psnr, ssim
-from medtutor.losses import dice_bce_loss, dice_loss
+from medtutor.data.degrade import add_low_dose_noise, downsample
+from medtutor.metrics.image import dice, hausdorff95, iou, psnr, ssim
+from medtutor.losses import dice_bce_loss
+from medtutor.teaching.losses import dice_loss
 
 rng = np.random.default_rng(0)
 

@@ -11,10 +11,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "tools"))
-
-from nbrun import notebooks_under  # noqa: E402
-from nbtemplate import COLAB_TAGS, colab_cell_source, repository_url  # noqa: E402
+from tools.nbrun import notebooks_under
+from tools.nbtemplate import COLAB_TAGS, colab_cell_source, repository_url
 
 NOTEBOOKS = notebooks_under(ROOT / "book")
 NOISE = re.compile(r"oneDNN|cuInit|I0000|W0000|E0000|absl::|site-packages|/root/|/home/|/tmp/|\x08|\u2501")
@@ -58,7 +56,7 @@ def test_first_cell_installs_medtutor_on_colab_only(path):
     first = cells(path)[0]
     assert first["cell_type"] == "code"
     assert "".join(first["source"]) == colab_cell_source(repository_url()), (
-        f"{path.name}: first cell differs from tests/tools/nbtemplate.py (repository URL in _config.yml?)"
+        f"{path.name}: first cell differs from tools/nbtemplate.py (repository URL in _config.yml?)"
     )
     assert first["metadata"].get("tags") == COLAB_TAGS
     assert first.get("outputs") == [], "outside Colab the first cell must print nothing"

@@ -3,17 +3,52 @@
 Taught in: *Chapter 3 — Algorithms and workflow*. Generators and readers return a
 :class:`SliceSet` (2D slices with labels, patient ids and masks) or a :class:`Scan` (one image
 or volume with its spacing); :func:`make_tf_dataset` turns either source into batches.
+
+The sub-packages read as the pipeline: :mod:`~medtutor.data.phantom` makes data,
+:mod:`~medtutor.data.io` reads and writes it, :mod:`~medtutor.data.splits` splits it by patient,
+:mod:`~medtutor.data.preprocess` scales it, :mod:`~medtutor.data.degrade` degrades it for the
+restoration chapters and :mod:`~medtutor.data.pipeline` batches it with ``tf.data``.
 """
 
 from medtutor.data.containers import SPLITS, Scan, SliceSet
-from medtutor.data.dicom import example_ct_path, read_dicom, write_dicom_series
+from medtutor.data.degrade import add_low_dose_noise, downsample, scanner_shift
 from medtutor.data.errors import DataError
-from medtutor.data.folders import HU_OFFSET, read_folder, read_png, write_folder
-from medtutor.data.medmnist import read_medmnist, write_medmnist
-from medtutor.data.nifti import read_nifti, write_nifti
-from medtutor.data.phantom import CLASS_NAMES, CT_HU, MR_T1, MR_T2, make_ct_mr_pair, make_liver_dataset, make_volume
-from medtutor.data.pipeline import load_slices, make_segmentation_dataset, make_tf_dataset, model_inputs
-from medtutor.data.preprocess import WINDOWS, apply_window, match_grid, normalize, one_hot, resample, resize, zscore
+from medtutor.data.io import (
+    HU_OFFSET,
+    example_ct_path,
+    load_slices,
+    read_dicom,
+    read_folder,
+    read_medmnist,
+    read_nifti,
+    read_png,
+    write_dicom_series,
+    write_folder,
+    write_medmnist,
+    write_nifti,
+)
+from medtutor.data.phantom import (
+    CLASS_NAMES,
+    CT_HU,
+    MR_T1,
+    MR_T2,
+    make_ct_mr_pair,
+    make_liver_dataset,
+    make_volume,
+    simulate_clinical,
+)
+from medtutor.data.pipeline import make_segmentation_dataset, make_tf_dataset
+from medtutor.data.preprocess import (
+    WINDOWS,
+    apply_window,
+    match_grid,
+    model_inputs,
+    normalize,
+    one_hot,
+    resample,
+    resize,
+    zscore,
+)
 from medtutor.data.splits import patient_split, slice_split
 
 __all__ = [
@@ -27,7 +62,9 @@ __all__ = [
     "Scan",
     "SliceSet",
     "WINDOWS",
+    "add_low_dose_noise",
     "apply_window",
+    "downsample",
     "example_ct_path",
     "load_slices",
     "make_ct_mr_pair",
@@ -47,6 +84,8 @@ __all__ = [
     "read_png",
     "resample",
     "resize",
+    "scanner_shift",
+    "simulate_clinical",
     "slice_split",
     "write_dicom_series",
     "write_folder",

@@ -13,80 +13,11 @@ import numpy as np
 
 from medtutor.data.containers import SliceSet
 from medtutor.data.errors import DataError
-from medtutor.data.preprocess import apply_window, normalize, one_hot
-from medtutor.quiet import import_tensorflow
+from medtutor.data.io.load import load_slices
+from medtutor.data.preprocess import model_inputs, one_hot
+from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["load_slices", "make_segmentation_dataset", "model_inputs", "make_tf_dataset"]
-
-
-def load_slices(source) -> SliceSet:
-    """Return a :class:`SliceSet` from a SliceSet, an article-layout folder or a MedMNIST ``.npz``.
-
-    This is the one line a reader changes to use their own data: ``data = load_slices("my_data")``
-    in place of ``data = make_liver_dataset(...)``.
-
-    Parameters
-    ----------
-    source : SliceSet or path-like
-        A :class:`SliceSet` (returned as is), a folder in the article's layout
-        (:func:`medtutor.data.read_folder`) or an ``.npz`` file (:func:`medtutor.data.read_medmnist`).
-
-    Returns
-    -------
-    SliceSet
-
-    Raises
-    ------
-    DataError
-        A path that is neither a folder nor an ``.npz`` file.
-
-    Notes
-    -----
-    Taught in: *Chapter 3* and *Chapter 4.1*.
-    """
-    if isinstance(source, SliceSet):
-        return source
-    from medtutor.data.folders import read_folder  # noqa: PLC0415
-    from medtutor.data.medmnist import read_medmnist  # noqa: PLC0415
-
-    path = os.fspath(source)
-    if os.path.isdir(path):
-        return read_folder(path)
-    if path.endswith(".npz"):
-        return read_medmnist(path)
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file or folder")
-    raise DataError(f"{path}: expected a folder in the article's layout or a MedMNIST .npz file")
-
-
-def model_inputs(data: SliceSet, *, window="abdomen", out_range=(0.0, 1.0)) -> np.ndarray:
-    """Images as a float32 ``(N, H, W, 1)`` array scaled for a network.
-
-    CT in HU goes through the display ``window``; anything else (8-bit PNG, MedMNIST) is
-    scaled from ``0..255`` (or its own range when it exceeds 255) onto ``out_range``.
-
-    Parameters
-    ----------
-    data : SliceSet
-    window : str or (float, float)
-        Window for CT in HU (see :func:`medtutor.data.apply_window`).
-    out_range : (float, float)
-        ``(0, 1)`` by default; ``(-1, 1)`` is the other common choice.
-
-    Returns
-    -------
-    numpy.ndarray
-
-    Notes
-    -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
-    """
-    if data.units == "HU":
-        x = apply_window(data.images, window, out_range=out_range)
-    else:
-        hi = 255.0 if data.images.max() <= 255 else float(data.images.max())
-        x = normalize(data.images, out_range, in_range=(0.0, hi))
-    return x[..., None]
+__all__ = ["make_segmentation_dataset", "make_tf_dataset"]
 
 
 def _augment(tf, image, seed, *, flip: bool, max_rotation_deg: float, intensity_jitter: float):

@@ -7,16 +7,21 @@ and workflow* (preprocessing for training).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import ndimage
 
 from medtutor.data.errors import DataError
 
+if TYPE_CHECKING:
+    from medtutor.data.containers import SliceSet
+
 __all__ = [
     "WINDOWS",
     "apply_window",
     "match_grid",
+    "model_inputs",
     "normalize",
     "one_hot",
     "resample",
@@ -337,3 +342,33 @@ def match_grid(image: np.ndarray, spacing, reference_shape, reference_spacing, *
             dst.append(slice(start, start + n_src))
     out[tuple(dst)] = moved[tuple(src)]
     return out
+
+
+def model_inputs(data: SliceSet, *, window="abdomen", out_range=(0.0, 1.0)) -> np.ndarray:
+    """Images as a float32 ``(N, H, W, 1)`` array scaled for a network.
+
+    CT in HU goes through the display ``window``; anything else (8-bit PNG, MedMNIST) is
+    scaled from ``0..255`` (or its own range when it exceeds 255) onto ``out_range``.
+
+    Parameters
+    ----------
+    data : SliceSet
+    window : str or (float, float)
+        Window for CT in HU (see :func:`medtutor.data.apply_window`).
+    out_range : (float, float)
+        ``(0, 1)`` by default; ``(-1, 1)`` is the other common choice.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    if data.units == "HU":
+        x = apply_window(data.images, window, out_range=out_range)
+    else:
+        hi = 255.0 if data.images.max() <= 255 else float(data.images.max())
+        x = normalize(data.images, out_range, in_range=(0.0, hi))
+    return x[..., None]

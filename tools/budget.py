@@ -1,7 +1,7 @@
 """``make budget``: wall time and peak memory of each notebook, each in a fresh kernel.
 
 A benchmark, not a test: it writes a table and never fails on time. Each notebook runs in its
-own child process (``nbrun.py --no-write --json``), which samples the resident memory of the
+own child process (``python -m tools.nbrun --no-write --json``), which samples the resident memory of the
 notebook's kernel (and anything the kernel starts) every 50 ms and reports the peak.
 Budget per chapter: 90 s, 1.5 GB.
 """
@@ -17,10 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from nbrun import notebooks_under  # noqa: E402
+from tools.nbrun import notebooks_under
 
 BUDGET_S = 90.0
 BUDGET_MIB = 1536.0
@@ -38,7 +35,7 @@ def cpu_name() -> str:
 
 def measure(path: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, str(HERE / "nbrun.py"), "--no-write", "--json", str(path)],
+        [sys.executable, "-m", "tools.nbrun", "--no-write", "--json", str(path)],
         check=True,
         capture_output=True,
         text=True,

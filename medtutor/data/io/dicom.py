@@ -20,6 +20,7 @@ from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
 from medtutor.data.containers import Scan
 from medtutor.data.errors import DataError
+from medtutor.data.io.png import HU_OFFSET
 
 __all__ = ["example_ct_path", "read_dicom", "write_dicom_series"]
 
@@ -157,7 +158,7 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
 def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str = "ANON", shuffle_names: bool = False) -> Path:
     """Write a CT :class:`Scan` (HU) as a DICOM series, one file per slice.
 
-    Pixels are stored as unsigned 16-bit ``HU + 1024`` with ``RescaleIntercept = -1024``, as
+    Pixels are stored as unsigned 16-bit ``HU + HU_OFFSET`` (1024) with ``RescaleIntercept = -HU_OFFSET``, as
     many scanners do. Meant for examples and tests ("your own data" without downloading any);
     the files carry no real patient data.
 
@@ -209,8 +210,8 @@ def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str
         ds.Rows, ds.Columns = image.shape
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
         ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-        ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -1024, 1, "HU"
-        ds.PixelData = np.clip(np.round(image + 1024), 0, 65535).astype("<u2").tobytes()
+        ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -HU_OFFSET, 1, "HU"
+        ds.PixelData = np.clip(np.round(image + HU_OFFSET), 0, 65535).astype("<u2").tobytes()
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         os.close(fd)
         ds.save_as(tmp, enforce_file_format=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["ill_conditioned_loss", "optimizer_paths"]
 

@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["seed_everything"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from medtutor.quiet import import_tensorflow
+from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["describe_strategy", "select_strategy", "strategy_for_devices"]
 

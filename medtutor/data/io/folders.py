@@ -27,75 +27,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from medtutor.data.atomic import atomic_folder, save_npz_atomic
+from medtutor.data.io.atomic import atomic_folder, save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
-from medtutor.data.preprocess import apply_window, resize
+from medtutor.data.io.png import HU_OFFSET, encode_pixels, read_png
+from medtutor.data.preprocess import resize
 
-__all__ = ["HU_OFFSET", "read_folder", "read_png", "write_folder"]
+__all__ = ["read_folder", "write_folder"]
 
-#: 16-bit PNGs store ``HU + HU_OFFSET`` (as many DICOM files store CT), so -1024 HU is 0.
-HU_OFFSET = 1024
 MANIFEST_FIELDS = ("file", "mask", "label", "class", "patient_id", "split")
-_GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
-
-
-def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
-    """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it is bad.
-
-    Parameters
-    ----------
-    path : path-like
-        The PNG file.
-    rgb : {"error", "convert"}
-        What to do with a colour image: refuse it (default), or convert it to grayscale
-        with the ITU-R 601-2 luma transform (Pillow's ``convert("L")``).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(H, W)`` uint8 or uint16 (int32 for 32-bit grayscale).
-
-    Raises
-    ------
-    DataError
-        The message names the file: not an image, truncated or corrupt, or colour when
-        ``rgb="error"``.
-
-    Notes
-    -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
-    """
-    path = Path(path)
-    try:
-        with Image.open(io.BytesIO(path.read_bytes())) as im:  # one read: faster than Pillow's small reads
-            im.load()
-            mode = im.mode
-            if mode not in _GRAY_MODES:
-                if rgb != "convert":
-                    raise DataError(
-                        f"{path}: colour image (mode {mode}) where grayscale is expected; "
-                        "pass rgb='convert' to convert it to grayscale"
-                    )
-                im = im.convert("L")
-            arr = np.array(im)
-    except DataError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable image ({exc})") from None
-    if arr.ndim != 2:
-        raise DataError(f"{path}: expected a 2D grayscale image, got shape {arr.shape}")
-    return arr
-
-
-def _encode(image: np.ndarray, units: str, bit_depth: int, window) -> np.ndarray:
-    if bit_depth == 16:
-        if units != "HU":
-            raise DataError("16-bit PNGs store Hounsfield units; this data set is not in HU")
-        return np.clip(np.round(image + HU_OFFSET), 0, 65535).astype(np.uint16)
-    if units == "HU":
-        return np.round(apply_window(image, window, out_range=(0, 255))).astype(np.uint8)
-    return np.clip(np.round(image), 0, 255).astype(np.uint8)
 
 
 def write_folder(
@@ -114,7 +54,7 @@ def write_folder(
         The slices; its ``split`` is used unless ``split`` is given.
     root : path-like
         Output folder. It must not exist or be empty; the data set is written to a temporary
-        folder beside it and moved into place at the end (:func:`medtutor.data.atomic.atomic_folder`),
+        folder beside it and moved into place at the end (:func:`medtutor.data.io.atomic.atomic_folder`),
         so an error never leaves half a data set behind.
     bit_depth : {16, 8}
         16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image after
@@ -154,7 +94,7 @@ def write_folder(
             cls = data.class_names[int(data.labels[i])]
             rel = Path(str(split[i])) / cls / f"{pid}_{k:03d}.png"
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(_encode(data.images[i], data.units, bit_depth, window)).save(tmp / rel)
+            Image.fromarray(encode_pixels(data.images[i], data.units, bit_depth, window)).save(tmp / rel)
             mask_rel = ""
             if data.liver_masks is not None or data.lesion_masks is not None:
                 label_map = np.zeros(data.image_shape, np.uint8)

@@ -1,6 +1,6 @@
 """``make bench-data``: speed of the synthetic generator and of the folder reader.
 
-A benchmark, not a test: it writes ``tests/benchmarks/data_benchmark.md`` and never fails on
+A benchmark, not a test: it writes ``benchmarks/data_benchmark.md`` and never fails on
 time. Targets: 2,000 slices of 128x128 with masks in at most 5 s; reading 2,000 PNGs with
 ``medtutor.data.read_folder`` at least 5x faster than the source article's per-file
 ``load_img`` loop (run in the same process, on the same files).
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from budget import cpu_name  # noqa: E402
+from tools.budget import cpu_name
 
 
 def article_loop(root: Path):

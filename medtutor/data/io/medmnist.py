@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from medtutor.data.atomic import save_npz_atomic
+from medtutor.data.io.atomic import save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
-from medtutor.data.folders import _encode
+from medtutor.data.io.png import encode_pixels
 
 __all__ = ["read_medmnist", "write_medmnist"]
 
@@ -156,7 +156,7 @@ def write_medmnist(data: SliceSet, path: str | os.PathLike, *, window="abdomen",
     arrays = {}
     for s in SPLITS:
         sel = split == s
-        arrays[f"{s}_images"] = np.stack([_encode(im, data.units, 8, window) for im in data.images[sel]]) if sel.any() else np.zeros((0, *data.image_shape), np.uint8)
+        arrays[f"{s}_images"] = np.stack([encode_pixels(im, data.units, 8, window) for im in data.images[sel]]) if sel.any() else np.zeros((0, *data.image_shape), np.uint8)
         arrays[f"{s}_labels"] = data.labels[sel].reshape(-1, 1).astype(np.uint8)
         arrays[f"{s}_patient_ids"] = np.asarray(data.patient_ids[sel]).astype(str)
     arrays["class_names"] = np.asarray(data.class_names, dtype=str)

@@ -1,6 +1,6 @@
 """Execute notebooks in place, in exactly the environment that strict nbval uses.
 
-``make notebooks`` runs ``python tests/tools/execute_notebooks.py book``, which calls
+``make notebooks`` runs ``python -m tools.nbrun book``, which calls
 :func:`execute` for each notebook. The kernel is the current interpreter (as with
 ``pytest --nbval --nbval-current-env``), it starts in the notebook's folder (as under nbval),
 and it sees ``PYTEST_CURRENT_TEST``, so ipykernel treats C-level output exactly as it does

@@ -1,0 +1,109 @@
+"""PNG as a medical-image container: one grayscale slice, 8-bit or 16-bit with a HU offset.
+
+Taught in: *Chapter 3 — Algorithms and workflow* (reading the article's PNG files) and *Using
+your own data* (how Hounsfield units fit into an unsigned 16-bit PNG).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from medtutor.data.errors import DataError
+from medtutor.data.preprocess import apply_window
+
+__all__ = ["HU_OFFSET", "encode_pixels", "read_png"]
+
+#: 16-bit PNGs store ``HU + HU_OFFSET`` (as many DICOM files store CT), so -1024 HU is 0.
+HU_OFFSET = 1024
+_GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
+
+
+def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
+    """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it is bad.
+
+    Parameters
+    ----------
+    path : path-like
+        The PNG file.
+    rgb : {"error", "convert"}
+        What to do with a colour image: refuse it (default), or convert it to grayscale
+        with the ITU-R 601-2 luma transform (Pillow's ``convert("L")``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H, W)`` uint8 or uint16 (int32 for 32-bit grayscale).
+
+    Raises
+    ------
+    DataError
+        The message names the file: not an image, truncated or corrupt, or colour when
+        ``rgb="error"``.
+
+    Notes
+    -----
+    Taught in: *Chapter 3 — Algorithms and workflow*.
+    """
+    path = Path(path)
+    try:
+        with Image.open(io.BytesIO(path.read_bytes())) as im:  # one read: faster than Pillow's small reads
+            im.load()
+            mode = im.mode
+            if mode not in _GRAY_MODES:
+                if rgb != "convert":
+                    raise DataError(
+                        f"{path}: colour image (mode {mode}) where grayscale is expected; "
+                        "pass rgb='convert' to convert it to grayscale"
+                    )
+                im = im.convert("L")
+            arr = np.array(im)
+    except DataError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable image ({exc})") from None
+    if arr.ndim != 2:
+        raise DataError(f"{path}: expected a 2D grayscale image, got shape {arr.shape}")
+    return arr
+
+
+def encode_pixels(image: np.ndarray, units: str, bit_depth: int, window) -> np.ndarray:
+    """Turn one slice into the integers a PNG (or a MedMNIST ``.npz``) stores.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        The slice, in ``units``.
+    units : str
+        ``"HU"`` for CT in Hounsfield units; anything else is taken as 0-255 intensities.
+    bit_depth : {8, 16}
+        16 stores ``HU + HU_OFFSET`` losslessly (CT only); 8 stores the display ``window``
+        of CT, or the clipped intensities of other data.
+    window : str or (float, float)
+        CT window for 8-bit output (see :func:`medtutor.data.apply_window`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint16`` or ``uint8``.
+
+    Raises
+    ------
+    DataError
+        16-bit output requested for data that is not in HU.
+
+    Notes
+    -----
+    Taught in: *Using your own data*.
+    """
+    if bit_depth == 16:
+        if units != "HU":
+            raise DataError("16-bit PNGs store Hounsfield units; this data set is not in HU")
+        return np.clip(np.round(image + HU_OFFSET), 0, 65535).astype(np.uint16)
+    if units == "HU":
+        return np.round(apply_window(image, window, out_range=(0, 255))).astype(np.uint8)
+    return np.clip(np.round(image), 0, 255).astype(np.uint8)
