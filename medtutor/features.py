@@ -1,4 +1,5 @@
-"""Hand-crafted (radiomics-style) features and learned CNN embeddings, for side-by-side use.
+"""Hand-crafted (radiomics-style) features and learned CNN embeddings, for side-by-side
+use.
 
 Taught in: *Chapter 5 — future directions* (standardized features).
 """
@@ -13,37 +14,58 @@ from medtutor.runtime.quiet import import_tensorflow
 __all__ = ["FEATURE_NAMES", "cnn_embedding", "handcrafted_features"]
 
 FEATURE_NAMES = (
-    "mean_hu", "sd_hu", "p10_hu", "p90_hu", "skewness", "kurtosis",
-    "darkest_spot_hu", "dark_area_mm2", "liver_area_mm2", "glcm_contrast", "glcm_homogeneity",
+    "mean_hu",
+    "sd_hu",
+    "p10_hu",
+    "p90_hu",
+    "skewness",
+    "kurtosis",
+    "darkest_spot_hu",
+    "dark_area_mm2",
+    "liver_area_mm2",
+    "glcm_contrast",
+    "glcm_homogeneity",
 )
 
 
 def _glcm(roi: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
-    """Contrast and homogeneity of a grey-level co-occurrence matrix (distance 1, 4 directions)."""
-    from skimage.feature import graycomatrix, graycoprops  # noqa: PLC0415
+    """Contrast and homogeneity of a grey-level co-occurrence matrix (distance 1, 4
+    directions)."""
+    from skimage.feature import graycomatrix, graycoprops
 
     levels = 32
-    q = np.clip(((roi + 20) / 160 * (levels - 1)).round(), 0, levels - 1).astype(np.uint8)  # liver window
+    q = np.clip(((roi + 20) / 160 * (levels - 1)).round(), 0, levels - 1).astype(
+        np.uint8
+    )  # liver window
     q = np.where(mask, q, 0)
-    m = graycomatrix(q, [1], [0, np.pi / 4, np.pi / 2, 3 * np.pi / 4], levels=levels, symmetric=True)
+    m = graycomatrix(
+        q, [1], [0, np.pi / 4, np.pi / 2, 3 * np.pi / 4], levels=levels, symmetric=True
+    )
     m[0, :, :, :] = 0  # ignore pairs that involve the outside of the liver
     m[:, 0, :, :] = 0
-    return float(graycoprops(m, "contrast").mean()), float(graycoprops(m, "homogeneity").mean())
+    return float(graycoprops(m, "contrast").mean()), float(
+        graycoprops(m, "homogeneity").mean()
+    )
 
 
-def handcrafted_features(images_hu: np.ndarray, liver_masks: np.ndarray, spacing) -> np.ndarray:
-    """Radiomics-style features of the liver on each slice, in the order of :data:`FEATURE_NAMES`.
+def handcrafted_features(
+    images_hu: np.ndarray, liver_masks: np.ndarray, spacing
+) -> np.ndarray:
+    """Radiomics-style features of the liver on each slice, in the order of
+    :data:`FEATURE_NAMES`.
 
-    Intensity statistics in HU (mean, standard deviation, 10th and 90th percentiles, skewness,
-    kurtosis), the darkest smoothed spot and the area darker than the liver by 25 HU (lesion
-    candidates), the liver area (shape) and two grey-level co-occurrence texture measures.
+    Intensity statistics in HU (mean, standard deviation, 10th and 90th percentiles,
+    skewness, kurtosis), the darkest smoothed spot and the area darker than the liver by
+    25 HU (lesion candidates), the liver area (shape) and two grey-level co-occurrence
+    texture measures.
 
     Parameters
     ----------
     images_hu : numpy.ndarray
         ``(N, H, W)`` CT in HU.
     liver_masks : numpy.ndarray
-        ``(N, H, W)`` binary liver masks (in practice from a segmentation model, chapter 4.2).
+        ``(N, H, W)`` binary liver masks (in practice from a segmentation model, chapter
+        4.2).
     spacing : (float, float)
         Pixel spacing in mm.
 
@@ -54,8 +76,8 @@ def handcrafted_features(images_hu: np.ndarray, liver_masks: np.ndarray, spacing
 
     Notes
     -----
-    Taught in: *Chapter 5*. Real radiomics uses standardized definitions (the IBSI) and packages
-    such as PyRadiomics; these few features show the idea.
+    Taught in: *Chapter 5*. Real radiomics uses standardized definitions (the IBSI) and
+    packages such as PyRadiomics; these few features show the idea.
     """
     out = np.zeros((len(images_hu), len(FEATURE_NAMES)))
     pixel_mm2 = spacing[0] * spacing[1]
@@ -68,24 +90,31 @@ def handcrafted_features(images_hu: np.ndarray, liver_masks: np.ndarray, spacing
         median = np.median(vals)
         contrast, homogeneity = _glcm(img, inner if inner.sum() > 10 else mask)
         out[i] = (
-            vals.mean(), vals.std(), np.percentile(vals, 10), np.percentile(vals, 90),
-            stats.skew(vals), stats.kurtosis(vals),
+            vals.mean(),
+            vals.std(),
+            np.percentile(vals, 10),
+            np.percentile(vals, 90),
+            stats.skew(vals),
+            stats.kurtosis(vals),
             smooth[inner].min() - median if inner.any() else 0.0,
             ((smooth < median - 25) & inner).sum() * pixel_mm2,
-            mask.sum() * pixel_mm2, contrast, homogeneity,
+            mask.sum() * pixel_mm2,
+            contrast,
+            homogeneity,
         )
     return out
 
 
 def cnn_embedding(model, images: np.ndarray, layer_name: str = "dense") -> np.ndarray:
-    """Activations of a hidden layer (by default the 128-unit dense layer): the learned features.
+    """Activations of a hidden layer (by default the 128-unit dense layer): the learned
+    features.
 
     Notes
     -----
     Taught in: *Chapter 5*.
     """
     import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     x = np.asarray(images, np.float32)
     out = []

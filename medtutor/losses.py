@@ -1,7 +1,9 @@
-"""Keras training losses: Dice plus cross-entropy for segmentation, focal loss for imbalance.
+"""Keras training losses: Dice plus cross-entropy for segmentation, focal loss for
+imbalance.
 
-Taught in: *Chapter 4.2* (segmentation) and *Chapter 5* (class imbalance). The same losses
-written out by hand in NumPy, for reading, are in :mod:`medtutor.teaching.losses`.
+Taught in: *Chapter 4.2* (segmentation) and *Chapter 5* (class imbalance). The same
+losses written out by hand in NumPy, for reading, are in
+:mod:`medtutor.teaching.losses`.
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ __all__ = ["binary_focal_loss", "dice_bce_loss"]
 
 
 def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
-    """Keras loss for segmentation: soft Dice loss per channel (averaged) plus binary cross-entropy.
+    """Keras loss for segmentation: soft Dice loss per channel (averaged) plus binary
+    cross-entropy.
 
     Dice alone handles the imbalance between a small structure and a large background;
-    cross-entropy adds smooth per-pixel gradients early in training. Works on ``(B, H, W, C)``
-    tensors inside ``model.compile(loss=dice_bce_loss)``.
+    cross-entropy adds smooth per-pixel gradients early in training. Works on ``(B, H,
+    W, C)`` tensors inside ``model.compile(loss=dice_bce_loss)``.
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation*; its Dice part equals :func:`dice_loss` per
-    channel (checked in the tests).
+    Taught in: *Chapter 4.2 — imaging computation*; its Dice part equals
+    :func:`dice_loss` per channel (checked in the tests).
     """
-    from keras import ops  # noqa: PLC0415
+    from keras import ops
 
     y_true = ops.cast(y_true, y_pred.dtype)
     axes = (1, 2)
@@ -37,10 +40,11 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
 def binary_focal_loss(gamma: float = 2.0, alpha: float = 0.25):
     """Focal loss for a sigmoid output (Lin et al., 2017), as a Keras loss function.
 
-    ``FL = -alpha_t (1 - p_t)^gamma log(p_t)``, where ``p_t`` is the probability given to the true
-    class and ``alpha_t = alpha`` for positives, ``1 - alpha`` for negatives. The factor
-    ``(1 - p_t)^gamma`` shrinks the loss of easy, well-classified examples, so the many easy
-    negatives of an imbalanced data set stop dominating training.
+    ``FL = -alpha_t (1 - p_t)^gamma log(p_t)``, where ``p_t`` is the probability given
+    to the true class and ``alpha_t = alpha`` for positives, ``1 - alpha`` for
+    negatives. The factor ``(1 - p_t)^gamma`` shrinks the loss of easy, well-classified
+    examples, so the many easy negatives of an imbalanced data set stop dominating
+    training.
 
     Parameters
     ----------
@@ -57,14 +61,16 @@ def binary_focal_loss(gamma: float = 2.0, alpha: float = 0.25):
     Notes
     -----
     Taught in: *Chapter 5 — future directions* (class imbalance). Equals
-    ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha, gamma=gamma)``
-    and a hand computation (``tests/test_handmade.py``).
+    ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha,
+    gamma=gamma)`` and a hand computation (``tests/test_handmade.py``).
     """
     if gamma < 0 or not 0 < alpha < 1:
-        raise ValueError(f"need gamma >= 0 and 0 < alpha < 1, got gamma={gamma}, alpha={alpha}")
+        raise ValueError(
+            f"need gamma >= 0 and 0 < alpha < 1, got gamma={gamma}, alpha={alpha}"
+        )
 
     def focal(y_true, y_pred):
-        from keras import ops  # noqa: PLC0415
+        from keras import ops
 
         y = ops.cast(ops.reshape(y_true, ops.shape(y_pred)), y_pred.dtype)
         p = ops.clip(y_pred, 1e-7, 1 - 1e-7)

@@ -22,18 +22,20 @@ def article_cnn(
 ):
     """The source article's classifier, with its head made consistent with its loss.
 
-    Architecture (as in the article): ``Conv2D(32, 3x3, relu) -> MaxPool(2) -> Dropout(0.25) ->
-    Conv2D(64, k x k, relu) -> MaxPool(2) -> Flatten -> Dense(128, relu) -> Dropout(0.5) -> head``.
+    Architecture (as in the article): ``Conv2D(32, 3x3, relu) -> MaxPool(2) ->
+    Dropout(0.25) -> Conv2D(64, k x k, relu) -> MaxPool(2) -> Flatten -> Dense(128,
+    relu) -> Dropout(0.5) -> head``.
 
     The article's text says the second convolution is 5x5 while its code uses 3x3; this
-    builder uses 3x3 (``second_kernel=3``) by default and lets you try 5. The article's head,
-    ``Dense(2, activation="sigmoid")`` trained with binary cross-entropy on one-hot labels,
-    treats the two classes as independent labels; use one of the two consistent idioms:
+    builder uses 3x3 (``second_kernel=3``) by default and lets you try 5. The article's
+    head, ``Dense(2, activation="sigmoid")`` trained with binary cross-entropy on
+    one-hot labels, treats the two classes as independent labels; use one of the two
+    consistent idioms:
 
-    * ``head="sigmoid"`` (default): ``Dense(1, sigmoid)``, loss ``binary_crossentropy`` on 0/1
-      labels, scores ``model.predict(x).ravel()``;
-    * ``head="softmax"``: ``Dense(num_classes, softmax)``, loss ``categorical_crossentropy`` on
-      one-hot labels, scores ``model.predict(x)[:, 1]``.
+    * ``head="sigmoid"`` (default): ``Dense(1, sigmoid)``, loss ``binary_crossentropy``
+      on 0/1 labels, scores ``model.predict(x).ravel()``;
+    * ``head="softmax"``: ``Dense(num_classes, softmax)``, loss
+      ``categorical_crossentropy`` on one-hot labels, scores ``model.predict(x)[:, 1]``.
 
     Parameters
     ----------
@@ -42,8 +44,8 @@ def article_cnn(
     second_kernel : {3, 5}
         Kernel size of the second convolution.
     head : {"sigmoid", "softmax"}
-        Output layer, as above. The output layer is kept in ``float32`` so the model also
-        works under mixed precision.
+        Output layer, as above. The output layer is kept in ``float32`` so the model
+        also works under mixed precision.
     num_classes : int
         Classes of the softmax head.
     dense_units : int
@@ -66,13 +68,24 @@ def article_cnn(
     Taught in: *Chapter 3* and *Chapter 4.1*.
     """
     import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     if head not in ("sigmoid", "softmax"):
         raise ValueError(f"head must be 'sigmoid' or 'softmax', got {head!r}")
     if second_kernel not in (3, 5):
         raise ValueError(f"second_kernel must be 3 or 5, got {second_kernel}")
-    out = keras.layers.Dense(1, activation="sigmoid", dtype="float32", name="tumour_probability") if head == "sigmoid" else keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="class_probabilities")
+    out = (
+        keras.layers.Dense(
+            1, activation="sigmoid", dtype="float32", name="tumour_probability"
+        )
+        if head == "sigmoid"
+        else keras.layers.Dense(
+            num_classes,
+            activation="softmax",
+            dtype="float32",
+            name="class_probabilities",
+        )
+    )
     return keras.Sequential(
         [
             keras.Input(shape=tuple(input_shape)),
@@ -90,9 +103,17 @@ def article_cnn(
     )
 
 
-def unet(input_shape=(64, 64, 1), *, depth: int = 3, base_filters: int = 16, out_channels: int = 1, batch_norm: bool = False, name: str = "unet"):
-    """A small U-Net: an encoder that halves the resolution ``depth`` times, a decoder that
-    doubles it back, and skip connections that carry fine detail across.
+def unet(
+    input_shape=(64, 64, 1),
+    *,
+    depth: int = 3,
+    base_filters: int = 16,
+    out_channels: int = 1,
+    batch_norm: bool = False,
+    name: str = "unet",
+):
+    """A small U-Net: an encoder that halves the resolution ``depth`` times, a decoder
+    that doubles it back, and skip connections that carry fine detail across.
 
     Parameters
     ----------
@@ -105,8 +126,8 @@ def unet(input_shape=(64, 64, 1), *, depth: int = 3, base_filters: int = 16, out
     out_channels : int
         One sigmoid output per structure (e.g. 2 for liver and lesion).
     batch_norm : bool
-        Batch normalisation after each convolution. Off by default: with small batches and few
-        epochs its running statistics make validation scores jumpy.
+        Batch normalisation after each convolution. Off by default: with small batches
+        and few epochs its running statistics make validation scores jumpy.
     name : str
         Model name.
 
@@ -120,14 +141,22 @@ def unet(input_shape=(64, 64, 1), *, depth: int = 3, base_filters: int = 16, out
     Taught in: *Chapter 4.2 — imaging computation* (segmentation).
     """
     import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     if input_shape[0] % 2**depth or input_shape[1] % 2**depth:
-        raise ValueError(f"input size {input_shape[:2]} must be divisible by 2**depth = {2**depth}")
+        raise ValueError(
+            f"input size {input_shape[:2]} must be divisible by 2**depth = {2**depth}"
+        )
 
     def block(x, filters, prefix):
         for i in (1, 2):
-            x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{prefix}_conv{i}")(x)
+            x = keras.layers.Conv2D(
+                filters,
+                3,
+                padding="same",
+                use_bias=not batch_norm,
+                name=f"{prefix}_conv{i}",
+            )(x)
             if batch_norm:
                 x = keras.layers.BatchNormalization(name=f"{prefix}_bn{i}")(x)
             x = keras.layers.Activation("relu", name=f"{prefix}_relu{i}")(x)
@@ -141,19 +170,31 @@ def unet(input_shape=(64, 64, 1), *, depth: int = 3, base_filters: int = 16, out
         x = keras.layers.MaxPooling2D(2, name=f"down{level}")(x)
     x = block(x, base_filters * 2**depth, "bottom")
     for level in reversed(range(depth)):
-        x = keras.layers.Conv2DTranspose(base_filters * 2**level, 2, strides=2, padding="same", name=f"up{level}")(x)
+        x = keras.layers.Conv2DTranspose(
+            base_filters * 2**level, 2, strides=2, padding="same", name=f"up{level}"
+        )(x)
         x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
         x = block(x, base_filters * 2**level, f"dec{level}")
-    outputs = keras.layers.Conv2D(out_channels, 1, activation="sigmoid", dtype="float32", name="masks")(x)
+    outputs = keras.layers.Conv2D(
+        out_channels, 1, activation="sigmoid", dtype="float32", name="masks"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 
-def residual_denoiser(input_shape=(None, None, 1), *, layers: int = 6, filters: int = 32, name: str = "denoiser"):
-    """A DnCNN-style denoiser: a stack of 3x3 convolutions predicts the *noise*, which is subtracted.
+def residual_denoiser(
+    input_shape=(None, None, 1),
+    *,
+    layers: int = 6,
+    filters: int = 32,
+    name: str = "denoiser",
+):
+    """A DnCNN-style denoiser: a stack of 3x3 convolutions predicts the *noise*, which
+    is subtracted.
 
-    Learning the residual (noise) instead of the clean image is easier: it is small and has no
-    anatomy in it (Zhang et al., 2017). DnCNN's batch normalisation is left out: with a few
-    hundred training images and a few epochs its running statistics are not yet reliable.
+    Learning the residual (noise) instead of the clean image is easier: it is small and
+    has no anatomy in it (Zhang et al., 2017). DnCNN's batch normalisation is left out:
+    with a few hundred training images and a few epochs its running statistics are not
+    yet reliable.
 
     Parameters
     ----------
@@ -175,7 +216,7 @@ def residual_denoiser(input_shape=(None, None, 1), *, layers: int = 6, filters: 
     Taught in: *Chapter 4.2 — imaging computation* (restoration).
     """
     import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     inputs = keras.Input(shape=tuple(input_shape))
     x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(inputs)
@@ -186,12 +227,21 @@ def residual_denoiser(input_shape=(None, None, 1), *, layers: int = 6, filters: 
     return keras.Model(inputs, outputs, name=name)
 
 
-def subpixel_upsampler(input_shape=(None, None, 1), *, scale: int = 2, filters: int = 32, layers: int = 4, name: str = "subpixel_sr"):
-    """Super-resolution with sub-pixel convolution (ESPCN, Shi et al., 2016), plus a bicubic shortcut.
+def subpixel_upsampler(
+    input_shape=(None, None, 1),
+    *,
+    scale: int = 2,
+    filters: int = 32,
+    layers: int = 4,
+    name: str = "subpixel_sr",
+):
+    """Super-resolution with sub-pixel convolution (ESPCN, Shi et al., 2016), plus a
+    bicubic shortcut.
 
-    The network works at low resolution and ends with ``scale**2`` channels that a pixel shuffle
-    (``depth_to_space``) rearranges into an image ``scale`` times larger. It learns only what
-    bicubic interpolation misses: its output is added to the bicubic up-sampled input.
+    The network works at low resolution and ends with ``scale**2`` channels that a pixel
+    shuffle (``depth_to_space``) rearranges into an image ``scale`` times larger. It
+    learns only what bicubic interpolation misses: its output is added to the bicubic
+    up-sampled input.
 
     Parameters
     ----------
@@ -213,7 +263,7 @@ def subpixel_upsampler(input_shape=(None, None, 1), *, scale: int = 2, filters: 
     Taught in: *Chapter 4.2 — imaging computation* (super-resolution).
     """
     tf = import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     class PixelShuffle(keras.layers.Layer):
         def call(self, x):
@@ -222,7 +272,9 @@ def subpixel_upsampler(input_shape=(None, None, 1), *, scale: int = 2, filters: 
     class Bicubic(keras.layers.Layer):
         def call(self, x):
             shape = tf.shape(x)
-            return tf.image.resize(x, (shape[1] * scale, shape[2] * scale), method="bicubic")
+            return tf.image.resize(
+                x, (shape[1] * scale, shape[2] * scale), method="bicubic"
+            )
 
     inputs = keras.Input(shape=tuple(input_shape))
     x = inputs
@@ -230,5 +282,7 @@ def subpixel_upsampler(input_shape=(None, None, 1), *, scale: int = 2, filters: 
         x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
     x = keras.layers.Conv2D(scale * scale, 3, padding="same")(x)
     detail = PixelShuffle(name="pixel_shuffle")(x)
-    outputs = keras.layers.Add(dtype="float32", name="upsampled")([Bicubic(name="bicubic")(inputs), detail])
+    outputs = keras.layers.Add(dtype="float32", name="upsampled")(
+        [Bicubic(name="bicubic")(inputs), detail]
+    )
     return keras.Model(inputs, outputs, name=name)

@@ -10,7 +10,18 @@ import numpy as np
 __all__ = ["plot_history", "show_images"]
 
 
-def show_images(images, titles=None, *, cmap="gray", vmin=None, vmax=None, ncols=None, size=2.6, colorbar_label=None, outlines=None):
+def show_images(
+    images,
+    titles=None,
+    *,
+    cmap="gray",
+    vmin=None,
+    vmax=None,
+    ncols=None,
+    size=2.6,
+    colorbar_label=None,
+    outlines=None,
+):
     """Show 2D images side by side (with an optional colour bar and mask outlines).
 
     Parameters
@@ -24,8 +35,8 @@ def show_images(images, titles=None, *, cmap="gray", vmin=None, vmax=None, ncols
     size : float
         Inches per panel.
     colorbar_label : str or sequence of str, optional
-        Adds a colour bar to each panel with this label (e.g. ``"HU"``); a sequence gives one
-        label per panel (``None`` for no bar).
+        Adds a colour bar to each panel with this label (e.g. ``"HU"``); a sequence
+        gives one label per panel (``None`` for no bar).
     outlines : sequence of 2D arrays, optional
         Binary masks outlined in red on each image.
 
@@ -37,12 +48,17 @@ def show_images(images, titles=None, *, cmap="gray", vmin=None, vmax=None, ncols
     -----
     Taught in: *Chapter 1 — Background*.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     n = len(images)
     ncols = ncols or n
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + (0.6 * ncols if colorbar_label else 0), size * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(size * ncols + (0.6 * ncols if colorbar_label else 0), size * nrows),
+        squeeze=False,
+    )
     per = lambda v, i: v[i] if isinstance(v, (list, tuple, np.ndarray)) else v  # noqa: E731
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
@@ -79,10 +95,12 @@ def plot_history(history, metrics=("loss", "auc"), *, best_epoch=None):
     -----
     Taught in: *Chapter 3 — Algorithms and workflow*.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     h = history.history if hasattr(history, "history") else history
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False
+    )
     for ax, m in zip(axes[0], metrics):
         epochs = np.arange(1, len(h[m]) + 1)
         ax.plot(epochs, h[m], "o-", ms=3, label="training")

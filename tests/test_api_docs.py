@@ -1,4 +1,5 @@
-"""Every public function appears in the API reference and names the chapter that teaches it."""
+"""Every public function appears in the API reference and names the chapter that teaches
+it."""
 
 from __future__ import annotations
 
@@ -12,9 +13,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 API = (ROOT / "book" / "api.md").read_text()
 MODULES = [
-    "medtutor", "medtutor.data", "medtutor.data.io.atomic", "medtutor.teaching.layers", "medtutor.losses", "medtutor.teaching.optimizers",
-    "medtutor.models", "medtutor.training", "medtutor.plots", "medtutor.metrics", "medtutor.explain",
-    "medtutor.metrics.image", "medtutor.data.degrade", "medtutor.deploy", "medtutor.features", "medtutor.data.phantom.clinical",
+    "medtutor",
+    "medtutor.data",
+    "medtutor.data.io.atomic",
+    "medtutor.teaching.layers",
+    "medtutor.losses",
+    "medtutor.teaching.optimizers",
+    "medtutor.models",
+    "medtutor.training",
+    "medtutor.plots",
+    "medtutor.metrics",
+    "medtutor.explain",
+    "medtutor.metrics.image",
+    "medtutor.data.degrade",
+    "medtutor.deploy",
+    "medtutor.features",
+    "medtutor.data.phantom.clinical",
 ]
 AUTOMODULES = set(re.findall(r"\.\. automodule:: (\S+)", API))
 
@@ -30,7 +44,9 @@ def public(module_name):
 ITEMS = [item for m in MODULES for item in public(m)]
 
 
-@pytest.mark.parametrize("module_name, name, obj", ITEMS, ids=[f"{m}.{n}" for m, n, _ in ITEMS])
+@pytest.mark.parametrize(
+    "module_name, name, obj", ITEMS, ids=[f"{m}.{n}" for m, n, _ in ITEMS]
+)
 def test_public_function_is_documented(module_name, name, obj):
     home = obj.__module__
     documented = (
@@ -42,7 +58,11 @@ def test_public_function_is_documented(module_name, name, obj):
     assert documented, f"{module_name}.{name} is missing from book/api.md"
 
 
-@pytest.mark.parametrize("module_name, name, obj", ITEMS, ids=[f"{m}.{n}" for m, n, _ in ITEMS])
+@pytest.mark.parametrize(
+    "module_name, name, obj", ITEMS, ids=[f"{m}.{n}" for m, n, _ in ITEMS]
+)
 def test_docstring_names_its_chapter(module_name, name, obj):
     doc = inspect.getdoc(obj) or ""
-    assert re.search(r"Taught in|[Cc]hapter", doc), f"{module_name}.{name}: the docstring must name the chapter that teaches it"
+    assert re.search(r"Taught in|[Cc]hapter", doc), (
+        f"{module_name}.{name}: the docstring must name the chapter that teaches it"
+    )

@@ -1,4 +1,5 @@
-"""The Jupyter Book configuration, and the built HTML when `make book`/`make test` has produced it."""
+"""The Jupyter Book configuration, and the built HTML when `make book`/`make test` has
+produced it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ def test_config_essentials():
     assert CONFIG["title"] and CONFIG["author"]
     assert str(CONFIG["copyright"]) == "2026"
     assert CONFIG["only_build_toc_files"] is True
-    assert CONFIG["execute"]["execute_notebooks"] == "off", "the book shows the stored (nbval-checked) outputs"
-    assert "sphinx-mathjax-offline" in CONFIG["sphinx"]["extra_extensions"], "formulas must render offline"
+    assert CONFIG["execute"]["execute_notebooks"] == "off", (
+        "the book shows the stored (nbval-checked) outputs"
+    )
+    assert "sphinx-mathjax-offline" in CONFIG["sphinx"]["extra_extensions"], (
+        "formulas must render offline"
+    )
     for folder in ("_build", ".venv"):
         assert folder in CONFIG["exclude_patterns"]
 
@@ -26,7 +31,9 @@ def test_config_essentials():
 def test_launch_buttons_point_at_the_repository():
     repo = CONFIG["repository"]
     assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repo["url"])
-    assert repo["path_to_book"] == "", "_config.yml sits at the repository root, so notebook paths start at book/"
+    assert repo["path_to_book"] == "", (
+        "_config.yml sits at the repository root, so notebook paths start at book/"
+    )
     buttons = CONFIG["launch_buttons"]
     assert buttons["notebook_interface"] == "jupyterlab"
     assert buttons["binderhub_url"] and buttons["colab_url"]
@@ -35,15 +42,23 @@ def test_launch_buttons_point_at_the_repository():
 def built(page: str) -> str:
     path = HTML / page
     if not path.exists():
-        pytest.skip(f"{path.relative_to(ROOT)} not built (make test builds it before running pytest)")
+        pytest.skip(
+            f"{path.relative_to(ROOT)} not built (make test builds it before running pytest)"
+        )
     return path.read_text()
 
 
 def test_built_setup_page_has_launch_links_to_its_notebook():
     html = built("book/setup.html")
     owner_repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
-    assert f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/setup.ipynb" in html
-    assert f"https://colab.research.google.com/github/{owner_repo}/blob/main/book/setup.ipynb" in html
+    assert (
+        f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/setup.ipynb"
+        in html
+    )
+    assert (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/main/book/setup.ipynb"
+        in html
+    )
 
 
 def test_built_pages_load_mathjax_locally():
@@ -57,5 +72,8 @@ def test_built_pages_load_mathjax_locally():
 def test_built_intro_page_has_a_binder_button_and_no_broken_colab_link():
     html = built("book/intro.html")
     owner_repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
-    assert f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/intro.md" in html
+    assert (
+        f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/intro.md"
+        in html
+    )
     assert "colab.research.google.com" not in html, "Colab cannot open Markdown pages"

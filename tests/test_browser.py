@@ -1,8 +1,10 @@
-"""The built book in a real browser: headless system Chromium driven by Selenium, no network.
+"""The built book in a real browser: headless system Chromium driven by Selenium, no
+network.
 
-Runs after `make test` has built `_build/html`. Where Chromium or its driver is missing the tests skip
-with a message, except in CI (`CI=true`), where they fail: `.ci/run` installs both from Debian.
-Screenshots of a few pages are written to `_build/screenshots/` (test artefacts, not committed).
+Runs after `make test` has built `_build/html`. Where Chromium or its driver is missing
+the tests skip with a message, except in CI (`CI=true`), where they fail: `.ci/run`
+installs both from Debian. Screenshots of a few pages are written to
+`_build/screenshots/` (test artefacts, not committed).
 """
 
 from __future__ import annotations
@@ -41,13 +43,16 @@ PAGES = toc_pages()
 def need_site():
     if not (HTML / "index.html").exists():
         if os.environ.get("CI"):
-            pytest.fail("_build/html is missing: make test builds the book before running pytest")
+            pytest.fail(
+                "_build/html is missing: make test builds the book before running pytest"
+            )
         pytest.skip("book not built; run `make book` first")
 
 
 @pytest.fixture(scope="module")
 def server():
     need_site()
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -72,8 +77,18 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--window-size=1280,1400"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1280,1400",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -105,13 +120,19 @@ def test_page_loads_renders_math_and_images_without_errors(browser, server, page
     assert not raw_tex, f"{page}: formulas left as raw TeX: {raw_tex[:3]}"
     source = (HTML / f"{page}.html").read_text()
     if 'class="math' in source:
-        assert browser.find_elements("css selector", "mjx-container"), f"{page}: MathJax rendered nothing"
+        assert browser.find_elements("css selector", "mjx-container"), (
+            f"{page}: MathJax rendered nothing"
+        )
     broken = browser.execute_script(
         "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
     )
     assert not broken, f"{page}: images did not load: {broken[:3]}"
     # The browser asks for /favicon.ico by itself; the book does not link one.
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    errors = [
+        e
+        for e in browser.get_log("browser")
+        if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]
+    ]
     assert not errors, f"{page}: console errors: {errors[:3]}"
     if page in ("book/intro", "book/ch1_background", "book/ch4_1_liver_case_study"):
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -121,10 +142,19 @@ def test_page_loads_renders_math_and_images_without_errors(browser, server, page
 @pytest.mark.parametrize("page", [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()])
 def test_launch_links_point_at_the_notebook(browser, server, page):
     browser.get(f"{server}/{page}.html")
-    hrefs = [a.get_attribute("href") for a in browser.find_elements("css selector", "a")]
-    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix("https://github.com/")
-    assert f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb" in hrefs
-    assert f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb" in hrefs
+    hrefs = [
+        a.get_attribute("href") for a in browser.find_elements("css selector", "a")
+    ]
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"][
+        "url"
+    ].removeprefix("https://github.com/")
+    assert (
+        f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb" in hrefs
+    )
+    assert (
+        f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb"
+        in hrefs
+    )
 
 
 class _Links(HTMLParser):
@@ -156,11 +186,15 @@ def test_every_internal_link_resolves(page):
         parts = urlsplit(href)
         if parts.scheme or href.startswith(("mailto:", "javascript:", "//")):
             continue
-        target = (source.parent / unquote(parts.path)).resolve() if parts.path else source
+        target = (
+            (source.parent / unquote(parts.path)).resolve() if parts.path else source
+        )
         if target.is_dir():
             target = target / "index.html"
-        if not target.exists():
-            bad.append(href)
-        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in parsed(target).ids:
+        if not target.exists() or (
+            parts.fragment
+            and target.suffix == ".html"
+            and unquote(parts.fragment) not in parsed(target).ids
+        ):
             bad.append(href)
     assert not bad, f"{page}: broken internal links {bad[:5]}"

@@ -1,4 +1,5 @@
-"""Deployment, feature extraction, scanner shift and clinical simulation helpers of chapter 5."""
+"""Deployment, feature extraction, scanner shift and clinical simulation helpers of
+chapter 5."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import numpy as np
 import pytest
 
 from medtutor import import_tensorflow, seed_everything
-from medtutor.data.phantom.clinical import simulate_clinical
 from medtutor.data import make_liver_dataset
 from medtutor.data.degrade import scanner_shift
+from medtutor.data.phantom.clinical import simulate_clinical
 from medtutor.deploy import LiteModel, convert_to_litert
 from medtutor.features import FEATURE_NAMES, cnn_embedding, handcrafted_features
 from medtutor.models import article_cnn
@@ -48,11 +49,15 @@ def test_litert_uses_the_current_interpreter():
     import medtutor.deploy as deploy
 
     source = inspect.getsource(deploy)
-    assert "ai_edge_litert.interpreter" in source and "tf.lite.Interpreter(" not in source
+    assert (
+        "ai_edge_litert.interpreter" in source and "tf.lite.Interpreter(" not in source
+    )
 
 
 def test_handcrafted_features_respond_to_tumours():
-    d = make_liver_dataset(n_patients=20, slices_per_patient=3, size=64, seed=1, cyst_probability=0)
+    d = make_liver_dataset(
+        n_patients=20, slices_per_patient=3, size=64, seed=1, cyst_probability=0
+    )
     f = handcrafted_features(d.images, d.liver_masks, d.spacing)
     assert f.shape == (len(d), len(FEATURE_NAMES)) and np.isfinite(f).all()
     dark = f[:, FEATURE_NAMES.index("dark_area_mm2")]
@@ -80,6 +85,8 @@ def test_scanner_shift_changes_what_it_says():
 def test_simulated_clinical_variables():
     y = np.r_[np.zeros(500, bool), np.ones(500, bool)]
     c = simulate_clinical(y, seed=0)
-    assert set(c) == {"age", "cirrhosis", "log_afp"} and all(len(v) == 1000 for v in c.values())
+    assert set(c) == {"age", "cirrhosis", "log_afp"} and all(
+        len(v) == 1000 for v in c.values()
+    )
     assert c["log_afp"][y].mean() > c["log_afp"][~y].mean() + 0.5
     assert c["cirrhosis"][y].mean() > c["cirrhosis"][~y].mean()

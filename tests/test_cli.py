@@ -15,38 +15,120 @@ from medtutor.cli import main
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
-    assert main(["make-data", str(root / "data"), "--patients", "24", "--slices", "3", "--size", "32"]) == 0
-    assert main(["make-data", str(root / "npz"), "--format", "npz", "--patients", "24", "--slices", "3", "--size", "32"]) == 0
-    assert main(["train", str(root / "data"), "--out", str(root / "run"), "--epochs", "1"]) == 0
+    assert (
+        main(
+            [
+                "make-data",
+                str(root / "data"),
+                "--patients",
+                "24",
+                "--slices",
+                "3",
+                "--size",
+                "32",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "make-data",
+                str(root / "npz"),
+                "--format",
+                "npz",
+                "--patients",
+                "24",
+                "--slices",
+                "3",
+                "--size",
+                "32",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["train", str(root / "data"), "--out", str(root / "run"), "--epochs", "1"])
+        == 0
+    )
     return root
 
 
 def test_make_data_writes_both_formats(workspace):
     assert (workspace / "data" / "manifest.csv").is_file()
-    assert {p.name for p in (workspace / "data").iterdir()} >= {"train", "val", "test", "masks", "dataset.json"}
+    assert {p.name for p in (workspace / "data").iterdir()} >= {
+        "train",
+        "val",
+        "test",
+        "masks",
+        "dataset.json",
+    }
     assert (workspace / "npz" / "liver.npz").is_file()
 
 
 def test_train_saves_model_history_and_threshold(workspace):
     run = workspace / "run"
-    assert {p.name for p in run.iterdir()} == {"model.keras", "history.json", "threshold.json"}
+    assert {p.name for p in run.iterdir()} == {
+        "model.keras",
+        "history.json",
+        "threshold.json",
+    }
     settings = json.loads((run / "threshold.json").read_text())
     assert 0 <= settings["threshold"] <= 1 and settings["image_shape"] == [32, 32]
     assert "val_auc" in json.loads((run / "history.json").read_text())
 
 
 def test_evaluate_writes_report(workspace, capsys):
-    assert main(["evaluate", str(workspace / "data"), "--model", str(workspace / "run"), "--out", str(workspace / "report"), "--bootstrap", "50"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                str(workspace / "data"),
+                "--model",
+                str(workspace / "run"),
+                "--out",
+                str(workspace / "report"),
+                "--bootstrap",
+                "50",
+            ]
+        )
+        == 0
+    )
     files = {p.name for p in (workspace / "report").iterdir()}
-    assert files == {"roc.png", "precision_recall.png", "confusion_matrix.png", "calibration.png", "report.json", "report.md"}
+    assert files == {
+        "roc.png",
+        "precision_recall.png",
+        "confusion_matrix.png",
+        "calibration.png",
+        "report.json",
+        "report.md",
+    }
     report = json.loads((workspace / "report" / "report.json").read_text())
-    assert 0 <= report["roc_auc_ci95"][0] <= report["roc_auc"] <= report["roc_auc_ci95"][1] <= 1
+    assert (
+        0
+        <= report["roc_auc_ci95"][0]
+        <= report["roc_auc"]
+        <= report["roc_auc_ci95"][1]
+        <= 1
+    )
     assert "ROC-AUC" in (workspace / "report" / "report.md").read_text()
     assert "test ROC-AUC" in capsys.readouterr().out
 
 
 def test_train_on_npz(workspace):
-    assert main(["train", str(workspace / "npz" / "liver.npz"), "--out", str(workspace / "run_npz"), "--epochs", "1"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(workspace / "npz" / "liver.npz"),
+                "--out",
+                str(workspace / "run_npz"),
+                "--epochs",
+                "1",
+            ]
+        )
+        == 0
+    )
     assert (workspace / "run_npz" / "model.keras").is_file()
 
 
@@ -60,17 +142,55 @@ def test_bad_paths_and_formats(workspace, tmp_path, capsys):
     assert main(["train", str(tmp_path / "absent"), "--out", str(tmp_path / "r")]) == 3
     assert "no such file" in one_error_line(capsys)
     (tmp_path / "notes.txt").write_text("x")
-    assert main(["train", str(tmp_path / "notes.txt"), "--out", str(tmp_path / "r")]) == 3
+    assert (
+        main(["train", str(tmp_path / "notes.txt"), "--out", str(tmp_path / "r")]) == 3
+    )
     assert "expected a folder" in one_error_line(capsys)
-    assert main(["evaluate", str(workspace / "data"), "--model", str(tmp_path), "--out", str(tmp_path / "rep")]) == 3
+    assert (
+        main(
+            [
+                "evaluate",
+                str(workspace / "data"),
+                "--model",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "rep"),
+            ]
+        )
+        == 3
+    )
     assert "not a run folder" in one_error_line(capsys)
     assert not (tmp_path / "r").exists() and not (tmp_path / "rep").exists()
 
 
 def test_refuses_to_overwrite_or_write_into_input(workspace, capsys):
-    assert main(["train", str(workspace / "data"), "--out", str(workspace / "run"), "--epochs", "1"]) == 3
+    assert (
+        main(
+            [
+                "train",
+                str(workspace / "data"),
+                "--out",
+                str(workspace / "run"),
+                "--epochs",
+                "1",
+            ]
+        )
+        == 3
+    )
     assert "not empty" in one_error_line(capsys)
-    assert main(["train", str(workspace / "data"), "--out", str(workspace / "data" / "run"), "--epochs", "1"]) == 3
+    assert (
+        main(
+            [
+                "train",
+                str(workspace / "data"),
+                "--out",
+                str(workspace / "data" / "run"),
+                "--epochs",
+                "1",
+            ]
+        )
+        == 3
+    )
     assert "inside the input folder" in one_error_line(capsys)
     assert main(["make-data", str(workspace / "data")]) == 3
     assert "not empty" in one_error_line(capsys)
@@ -83,15 +203,24 @@ def test_data_errors_are_one_line_and_leave_nothing(workspace, tmp_path, capsys)
     shutil.copytree(workspace / "data", broken)
     victim = next((broken / "train").rglob("*.png"))
     victim.write_bytes(victim.read_bytes()[:40])
-    assert main(["train", str(broken), "--out", str(tmp_path / "run"), "--epochs", "1"]) == 3
+    assert (
+        main(["train", str(broken), "--out", str(tmp_path / "run"), "--epochs", "1"])
+        == 3
+    )
     assert victim.name in one_error_line(capsys)
     assert not (tmp_path / "run").exists()
-    assert not [p for p in tmp_path.iterdir() if "partial" in p.name], "no half-written output may remain"
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name], (
+        "no half-written output may remain"
+    )
 
 
 def test_help_for_every_subcommand_and_console_script():
     for command in ([], ["make-data"], ["train"], ["evaluate"]):
-        done = subprocess.run([sys.executable, "-m", "medtutor", *command, "--help"], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "medtutor", *command, "--help"],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0 and "usage: medtutor" in done.stdout
     script = Path(sys.executable).parent / "medtutor"
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True)
@@ -99,5 +228,7 @@ def test_help_for_every_subcommand_and_console_script():
 
 
 def test_bad_usage_exits_non_zero():
-    done = subprocess.run([sys.executable, "-m", "medtutor", "train"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "medtutor", "train"], capture_output=True, text=True
+    )
     assert done.returncode == 2 and "required" in done.stderr

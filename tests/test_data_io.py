@@ -43,14 +43,24 @@ def folder(small, tmp_path):
 
 
 def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): hashlib.md5(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 # ---------------------------------------------------------------- folder layout
 
+
 def test_folder_round_trip_keeps_hu_labels_patients_masks(small, folder):
     assert (folder / "manifest.csv").is_file() and (folder / "dataset.json").is_file()
-    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["masks", "test", "train", "val"]
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [
+        "masks",
+        "test",
+        "train",
+        "val",
+    ]
     before = snapshot(folder)
     back = read_folder(folder)
     assert snapshot(folder) == before, "readers must never write to their input"
@@ -90,7 +100,10 @@ def test_write_folder_refuses_non_empty_target_and_missing_split(small, tmp_path
         write_folder(small, tmp_path / "busy")
     assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
     with pytest.raises(DataError, match="split"):
-        write_folder(make_liver_dataset(n_patients=1, slices_per_patient=1, size=32), tmp_path / "x")
+        write_folder(
+            make_liver_dataset(n_patients=1, slices_per_patient=1, size=32),
+            tmp_path / "x",
+        )
 
 
 def test_bad_folders(tmp_path, small, folder):
@@ -147,7 +160,9 @@ def test_rgb_is_refused_or_converted(tmp_path, small):
         read_folder(root)
     back = read_folder(root, rgb="convert", masks=False)
     expected = round(0.299 * 200 + 0.587 * 100 + 0.114 * 50)
-    assert expected - 1 <= back.images.max() <= 255 and expected in np.round(back.images)
+    assert expected - 1 <= back.images.max() <= 255 and expected in np.round(
+        back.images
+    )
 
 
 def test_manifest_naming_missing_files(tmp_path, small, folder):
@@ -164,6 +179,7 @@ def test_read_png_16_bit(tmp_path):
 
 
 # ---------------------------------------------------------------- MedMNIST
+
 
 def test_medmnist_round_trip(small, tmp_path):
     path = write_medmnist(small, tmp_path / "liver.npz")
@@ -184,13 +200,23 @@ def _npz(path, **arrays):
 
 
 def test_medmnist_bad_inputs(tmp_path):
-    ok = {f"{s}_{k}": (np.zeros((3, 28, 28), np.uint8) if k == "images" else np.zeros((3, 1), np.uint8)) for s in ("train", "val", "test") for k in ("images", "labels")}
+    ok = {
+        f"{s}_{k}": (
+            np.zeros((3, 28, 28), np.uint8)
+            if k == "images"
+            else np.zeros((3, 1), np.uint8)
+        )
+        for s in ("train", "val", "test")
+        for k in ("images", "labels")
+    }
     assert len(read_medmnist(_npz(tmp_path / "ok.npz", **ok))) == 9
     missing = {k: v for k, v in ok.items() if k != "val_labels"}
     with pytest.raises(DataError, match="val_labels"):
         read_medmnist(_npz(tmp_path / "missing.npz", **missing))
     short = dict(ok, test_labels=np.zeros((2, 1), np.uint8))
-    with pytest.raises(DataError, match="test_images has 3 entries but test_labels has 2"):
+    with pytest.raises(
+        DataError, match="test_images has 3 entries but test_labels has 2"
+    ):
         read_medmnist(_npz(tmp_path / "short.npz", **short))
     rgb = dict(ok, train_images=np.zeros((3, 28, 28, 3), np.uint8))
     with pytest.raises(DataError, match="colour"):
@@ -211,10 +237,13 @@ def test_medmnist_bad_inputs(tmp_path):
 
 # ---------------------------------------------------------------- DICOM
 
+
 def test_pydicom_ct_slice_in_hounsfield_units():
     ds = pydicom.dcmread(example_ct_path())
     scan = read_dicom(example_ct_path())
-    manual = ds.pixel_array.astype(np.float64) * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+    manual = ds.pixel_array.astype(np.float64) * float(ds.RescaleSlope) + float(
+        ds.RescaleIntercept
+    )
     np.testing.assert_allclose(scan.array, manual)
     assert scan.units == "HU" and scan.modality == "CT"
     assert scan.spacing == pytest.approx((0.661468, 0.661468))
@@ -267,6 +296,7 @@ def test_dicom_folder_with_two_series(tmp_path):
 
 # ---------------------------------------------------------------- NIfTI
 
+
 def test_nifti_round_trip_and_spacing(tmp_path):
     vol = make_volume(seed=3, size=32, n_slices=6, slice_spacing_mm=2.5)
     path = write_nifti(vol, tmp_path / "vol.nii.gz")
@@ -296,7 +326,9 @@ def test_nifti_bad_inputs(tmp_path):
     (tmp_path / "bad.nii").write_bytes(b"\0" * 10)
     with pytest.raises(DataError, match="bad.nii"):
         read_nifti(tmp_path / "bad.nii")
-    nib.save(nib.Nifti1Image(np.zeros((4, 4), np.float32), np.eye(4)), tmp_path / "flat.nii")
+    nib.save(
+        nib.Nifti1Image(np.zeros((4, 4), np.float32), np.eye(4)), tmp_path / "flat.nii"
+    )
     with pytest.raises(DataError, match="3D"):
         read_nifti(tmp_path / "flat.nii")
     arr = np.zeros((4, 4, 4), np.float32)
@@ -308,14 +340,25 @@ def test_nifti_bad_inputs(tmp_path):
 
 # ---------------------------------------------------------------- containers
 
+
 def test_containers_validate():
     with pytest.raises(DataError, match="entries"):
         make = make_liver_dataset(n_patients=2, slices_per_patient=1, size=32)
-        type(make)(images=make.images, labels=make.labels[:1], patient_ids=make.patient_ids, class_names=make.class_names)
+        type(make)(
+            images=make.images,
+            labels=make.labels[:1],
+            patient_ids=make.patient_ids,
+            class_names=make.class_names,
+        )
     bad = np.zeros((2, 8, 8), np.float32)
     bad[1, 0, 0] = np.inf
     with pytest.raises(DataError, match="index 1"):
-        type(make)(images=bad, labels=np.zeros(2, int), patient_ids=np.array(["a", "b"]), class_names=("x",))
+        type(make)(
+            images=bad,
+            labels=np.zeros(2, int),
+            patient_ids=np.array(["a", "b"]),
+            class_names=("x",),
+        )
     with pytest.raises(DataError, match="spacing"):
         Scan(np.zeros((4, 4)), (1.0,))
     with pytest.raises(DataError, match="positive"):
@@ -333,7 +376,9 @@ def test_load_slices_dispatch(tmp_path, small, folder):
     assert os.path.isdir(folder)
 
 
-def test_folder_cache_is_outside_the_data_and_invalidated_by_changes(small, folder, tmp_path):
+def test_folder_cache_is_outside_the_data_and_invalidated_by_changes(
+    small, folder, tmp_path
+):
     cache = tmp_path / "cache"
     first = read_folder(folder, cache_dir=cache)
     assert len(list(cache.glob("*.npz"))) == 1

@@ -5,26 +5,45 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medtutor.data import CLASS_NAMES, DataError, make_ct_mr_pair, make_liver_dataset, make_volume
+from medtutor.data import (
+    CLASS_NAMES,
+    DataError,
+    make_ct_mr_pair,
+    make_liver_dataset,
+    make_volume,
+)
 
 
 @pytest.fixture(scope="module")
 def data():
-    return make_liver_dataset(n_patients=24, slices_per_patient=6, size=96, fov_mm=350, centre_on="body", seed=3)
+    return make_liver_dataset(
+        n_patients=24,
+        slices_per_patient=6,
+        size=96,
+        fov_mm=350,
+        centre_on="body",
+        seed=3,
+    )
 
 
 def test_shapes_types_and_fields(data):
     n = 24 * 6
     assert data.images.shape == (n, 96, 96) and data.images.dtype == np.float32
     assert data.liver_masks.shape == data.lesion_masks.shape == (n, 96, 96)
-    assert data.labels.shape == data.patient_ids.shape == data.lesion_types.shape == (n,)
-    assert data.class_names == CLASS_NAMES and data.units == "HU" and data.modality == "CT"
+    assert (
+        data.labels.shape == data.patient_ids.shape == data.lesion_types.shape == (n,)
+    )
+    assert (
+        data.class_names == CLASS_NAMES and data.units == "HU" and data.modality == "CT"
+    )
     assert data.spacing == pytest.approx((350 / 96, 350 / 96))
 
 
 def test_hounsfield_units_of_tissues(data):
     img, liver = data.images, data.liver_masks.astype(bool)
-    assert np.median(img[:, :3, :3]) == pytest.approx(-1000, abs=40)  # air in the corners
+    assert np.median(img[:, :3, :3]) == pytest.approx(
+        -1000, abs=40
+    )  # air in the corners
     liver_only = liver & ~data.lesion_masks.astype(bool)
     assert 45 <= np.median(img[liver_only]) <= 80  # liver in the portal-venous phase
     assert img.max() > 400  # bone
@@ -48,7 +67,9 @@ def test_both_classes_and_cysts_occur(data):
 
 
 def test_tumours_are_hypodense_cysts_near_water():
-    d = make_liver_dataset(n_patients=30, slices_per_patient=4, size=128, seed=5, fov_mm=220)
+    d = make_liver_dataset(
+        n_patients=30, slices_per_patient=4, size=128, seed=5, fov_mm=220
+    )
     liver = d.liver_masks.astype(bool) & ~d.lesion_masks.astype(bool)
     cyst = d.lesion_masks.astype(bool) & (d.lesion_types == 1)[:, None, None]
     assert cyst.any()
@@ -102,10 +123,19 @@ def test_bad_arguments_raise_clear_errors(kwargs, match):
 
 def test_difficulty_makes_tumours_fainter():
     def contrast(difficulty):
-        d = make_liver_dataset(n_patients=30, slices_per_patient=3, size=64, difficulty=difficulty, seed=2, cyst_probability=0)
+        d = make_liver_dataset(
+            n_patients=30,
+            slices_per_patient=3,
+            size=64,
+            difficulty=difficulty,
+            seed=2,
+            cyst_probability=0,
+        )
         tum = d.lesion_masks.astype(bool) & (d.labels == 1)[:, None, None]
         liv = d.liver_masks.astype(bool) & ~d.lesion_masks.astype(bool)
-        return np.median(d.images[liv]) - np.percentile(d.images[tum], 10)  # the dark core
+        return np.median(d.images[liv]) - np.percentile(
+            d.images[tum], 10
+        )  # the dark core
 
     assert contrast(0.1) > contrast(0.9) + 10
 
@@ -121,7 +151,14 @@ def test_ct_mr_pair_differs_like_real_scanners():
         liver = scan.masks["liver"].astype(bool) & ~scan.masks["lesion"].astype(bool)
         lesion = scan.masks["lesion"].astype(bool)
         assert lesion.any()
-        assert sign * (np.percentile(scan.array[lesion], 90 if sign > 0 else 10) - np.median(scan.array[liver])) > 0
+        assert (
+            sign
+            * (
+                np.percentile(scan.array[lesion], 90 if sign > 0 else 10)
+                - np.median(scan.array[liver])
+            )
+            > 0
+        )
     bias = mr.meta["bias_field"]
     assert bias.shape == mr.array.shape and 0.6 < bias.min() < 1.0 < bias.max() < 1.4
     # the same anatomy: physical extent of the liver agrees within 10 %
@@ -135,7 +172,9 @@ def test_volume_has_spacing_and_continuous_anatomy():
     assert vol.array.shape == (20, 64, 64) and vol.spacing[0] == 5.0
     liver_area = vol.masks["liver"].sum(axis=(1, 2)).astype(int)
     assert (liver_area > 0).all()
-    assert np.abs(np.diff(liver_area)).max() < 0.25 * liver_area.max()  # no jumps between slices
+    assert (
+        np.abs(np.diff(liver_area)).max() < 0.25 * liver_area.max()
+    )  # no jumps between slices
     assert vol.masks["lesion"].any()
     with pytest.raises(DataError):
         make_volume(n_slices=1)

@@ -1,11 +1,19 @@
-"""The tf.data builder: the same call for arrays and folders, seeded shuffling and augmentation."""
+"""The tf.data builder: the same call for arrays and folders, seeded shuffling and
+augmentation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from medtutor.data import DataError, make_liver_dataset, make_tf_dataset, model_inputs, patient_split, write_folder
+from medtutor.data import (
+    DataError,
+    make_liver_dataset,
+    make_tf_dataset,
+    model_inputs,
+    patient_split,
+    write_folder,
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,17 +32,23 @@ def test_arrays_and_folders_give_the_same_batches(data, tmp_path):
     b = batches(make_tf_dataset(root, split="val", batch_size=4))
     assert len(a) == len(b)
     for (xa, ya), (xb, yb) in zip(a, b):
-        np.testing.assert_allclose(xa, xb, atol=2e-3)  # 16-bit PNGs round HU to integers
+        np.testing.assert_allclose(
+            xa, xb, atol=2e-3
+        )  # 16-bit PNGs round HU to integers
         np.testing.assert_array_equal(ya, yb)
 
 
 def test_shapes_ranges_and_labels(data):
     x, y = next(iter(make_tf_dataset(data, split="train", batch_size=8)))
     assert x.shape == (8, 32, 32, 1) and x.dtype.name == "float32" and y.shape == (8,)
-    assert 0.0 <= float(x.numpy().min()) and float(x.numpy().max()) <= 1.0
-    _, y1 = next(iter(make_tf_dataset(data, split="train", batch_size=8, one_hot_labels=True)))
+    assert float(x.numpy().min()) >= 0.0 and float(x.numpy().max()) <= 1.0
+    _, y1 = next(
+        iter(make_tf_dataset(data, split="train", batch_size=8, one_hot_labels=True))
+    )
     assert y1.shape == (8, 2)
-    x2, _ = next(iter(make_tf_dataset(data, split="train", batch_size=8, out_range=(-1, 1))))
+    x2, _ = next(
+        iter(make_tf_dataset(data, split="train", batch_size=8, out_range=(-1, 1)))
+    )
     assert float(x2.numpy().min()) >= -1.0 and float(x2.numpy().min()) < 0
 
 
@@ -44,7 +58,9 @@ def test_seeded_shuffle_and_augmentation_are_repeatable(data):
     for (xa, ya), (xb, yb) in zip(a, b):
         np.testing.assert_array_equal(xa, xb)
         np.testing.assert_array_equal(ya, yb)
-    plain = np.concatenate([x for x, _ in batches(make_tf_dataset(data, split="train", batch_size=8))])
+    plain = np.concatenate(
+        [x for x, _ in batches(make_tf_dataset(data, split="train", batch_size=8))]
+    )
     shuffled = np.concatenate([x for x, _ in a])
     assert not np.array_equal(plain, shuffled)
     c = batches(make_tf_dataset(data, **dict(kw, seed=6)))
@@ -66,14 +82,23 @@ def test_rotation_by_zero_and_flip_are_exact():
 
     tf = import_tensorflow()
     img = tf.constant(np.random.default_rng(0).random((9, 9, 1)), tf.float32)
-    out = _augment(tf, img, tf.constant([1, 2], tf.int64), flip=False, max_rotation_deg=0.0, intensity_jitter=0.0)
+    out = _augment(
+        tf,
+        img,
+        tf.constant([1, 2], tf.int64),
+        flip=False,
+        max_rotation_deg=0.0,
+        intensity_jitter=0.0,
+    )
     np.testing.assert_array_equal(out.numpy(), img.numpy())
 
 
 def test_model_inputs_for_8bit_data(data):
     from dataclasses import replace
 
-    eight = replace(data, images=np.full(data.images.shape, 255.0, np.float32), units="intensity")
+    eight = replace(
+        data, images=np.full(data.images.shape, 255.0, np.float32), units="intensity"
+    )
     assert model_inputs(eight).max() == pytest.approx(1.0)
 
 

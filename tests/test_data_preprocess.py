@@ -1,4 +1,5 @@
-"""Windowing, normalisation, resizing, resampling, one-hot: against libraries and by property."""
+"""Windowing, normalisation, resizing, resampling, one-hot: against libraries and by
+property."""
 
 from __future__ import annotations
 
@@ -8,12 +9,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from medtutor.data import WINDOWS, DataError, apply_window, normalize, one_hot, resample, resize, zscore
+from medtutor.data import (
+    WINDOWS,
+    DataError,
+    apply_window,
+    normalize,
+    one_hot,
+    resample,
+    resize,
+    zscore,
+)
 
 finite = st.floats(-3000, 3000, allow_nan=False, width=32)
 
 
-@given(arrays(np.float32, st.tuples(st.integers(1, 8), st.integers(1, 8)), elements=finite), st.sampled_from(sorted(WINDOWS)))
+@given(
+    arrays(
+        np.float32, st.tuples(st.integers(1, 8), st.integers(1, 8)), elements=finite
+    ),
+    st.sampled_from(sorted(WINDOWS)),
+)
 def test_windowed_output_always_within_range(img, window):
     out = apply_window(img, window)
     assert out.min() >= 0.0 and out.max() <= 1.0
@@ -21,7 +36,9 @@ def test_windowed_output_always_within_range(img, window):
     assert out.min() >= -1.0 and out.max() <= 1.0
 
 
-@given(arrays(np.float32, 20, elements=finite), st.floats(-500, 500), st.floats(1, 3000))
+@given(
+    arrays(np.float32, 20, elements=finite), st.floats(-500, 500), st.floats(1, 3000)
+)
 def test_window_is_monotone_and_matches_the_formula(hu, centre, width):
     hu = np.sort(hu)
     out = apply_window(hu, (centre, width))
@@ -43,7 +60,12 @@ def test_window_rejects_bad_windows(bad):
 
 
 def test_nan_and_inf_are_refused():
-    for fn in (lambda x: apply_window(x), normalize, zscore, lambda x: resize(x, (2, 2))):
+    for fn in (
+        lambda x: apply_window(x),
+        normalize,
+        zscore,
+        lambda x: resize(x, (2, 2)),
+    ):
         with pytest.raises(DataError, match="NaN or inf"):
             fn(np.array([[0.0, np.nan], [1.0, np.inf]]))
 
@@ -54,14 +76,18 @@ def test_normalize_ranges(x):
         out = normalize(x, (lo, hi))
         assert out.min() >= lo - 1e-6 and out.max() <= hi + 1e-6
         if np.ptp(x) > 1e-3:
-            assert out.min() == pytest.approx(lo, abs=1e-5) and out.max() == pytest.approx(hi, abs=1e-5)
+            assert out.min() == pytest.approx(
+                lo, abs=1e-5
+            ) and out.max() == pytest.approx(hi, abs=1e-5)
 
 
 def test_zscore_and_mask():
     rng = np.random.default_rng(0)
     x = rng.normal(300, 40, (32, 32))
     z = zscore(x)
-    assert z.mean() == pytest.approx(0, abs=1e-5) and z.std() == pytest.approx(1, abs=1e-4)
+    assert z.mean() == pytest.approx(0, abs=1e-5) and z.std() == pytest.approx(
+        1, abs=1e-4
+    )
     mask = np.zeros_like(x, bool)
     mask[:16] = True
     zm = zscore(x, mask)
@@ -74,7 +100,9 @@ def test_one_hot_equals_keras_to_categorical():
 
     labels = np.array([0, 2, 1, 2, 0])
     np.testing.assert_array_equal(one_hot(labels), keras.utils.to_categorical(labels))
-    np.testing.assert_array_equal(one_hot(labels, 4), keras.utils.to_categorical(labels, 4))
+    np.testing.assert_array_equal(
+        one_hot(labels, 4), keras.utils.to_categorical(labels, 4)
+    )
     for bad in ([-1, 0], [0.5, 1], [[0, 1]]):
         with pytest.raises(DataError):
             one_hot(np.array(bad))
@@ -88,7 +116,9 @@ def test_resize_matches_scikit_image_for_linear_interpolation():
     rng = np.random.default_rng(1)
     img = rng.normal(size=(40, 50)).astype(np.float32)
     ours = resize(img, (80, 100))
-    ref = sk_resize(img, (80, 100), order=1, mode="edge", anti_aliasing=False, preserve_range=True)
+    ref = sk_resize(
+        img, (80, 100), order=1, mode="edge", anti_aliasing=False, preserve_range=True
+    )
     assert ours.shape == (80, 100)
     assert np.abs(ours - ref)[2:-2, 2:-2].max() < 1e-4
     masks = resize((img > 0).astype(np.uint8), (20, 25), order=0)

@@ -31,7 +31,9 @@ def test_patient_split_is_stratified_and_repeatable():
     for s in ("train", "val", "test"):
         part = data.with_split(a).split_part(s)
         assert part.labels.sum() > 0, f"no positive slice in {s}"
-    n_patients = {s: len(np.unique(data.patient_ids[a == s])) for s in ("train", "val", "test")}
+    n_patients = {
+        s: len(np.unique(data.patient_ids[a == s])) for s in ("train", "val", "test")
+    }
     assert n_patients == {"train": 24, "val": 8, "test": 8}
 
 
@@ -42,7 +44,9 @@ def test_slice_split_mixes_patients():
     assert shared, "a slice-level split puts slices of one patient in several splits"
 
 
-@pytest.mark.parametrize("fractions", [(0.5, 0.5), (0.7, 0.2, 0.2), (-0.1, 0.6, 0.5), (0.0, 0.5, 0.5)])
+@pytest.mark.parametrize(
+    "fractions", [(0.5, 0.5), (0.7, 0.2, 0.2), (-0.1, 0.6, 0.5), (0.0, 0.5, 0.5)]
+)
 def test_bad_fractions(fractions):
     with pytest.raises(DataError, match="fractions"):
         patient_split(np.array(["a", "b", "c", "d"]), np.zeros(4), fractions=fractions)

@@ -1,13 +1,14 @@
-"""One source of truth for dependencies: pyproject.toml -> requirements-lock.txt -> environment.yml."""
+"""One source of truth for dependencies: pyproject.toml -> requirements-lock.txt ->
+environment.yml."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def lock_requirements() -> list[Requirement]:
     lines = (ROOT / "requirements-lock.txt").read_text().splitlines()
-    return [Requirement(line) for line in lines if line.strip() and not line.startswith("#")]
+    return [
+        Requirement(line) for line in lines if line.strip() and not line.startswith("#")
+    ]
 
 
 def pins(reqs) -> dict[str, str]:
@@ -26,7 +29,9 @@ def pins(reqs) -> dict[str, str]:
     for req in reqs:
         if req.marker is None or req.marker.evaluate():
             spec = list(req.specifier)
-            assert len(spec) == 1 and spec[0].operator == "==", f"{req} is not an exact pin"
+            assert len(spec) == 1 and spec[0].operator == "==", (
+                f"{req} is not an exact pin"
+            )
             out[canonicalize_name(req.name)] = spec[0].version
     return out
 
@@ -35,7 +40,9 @@ def test_every_lock_line_is_an_exact_pin():
     reqs = lock_requirements()
     assert len(reqs) > 50
     for req in reqs:
-        assert [s.operator for s in req.specifier] == ["=="], f"{req} must be pinned with =="
+        assert [s.operator for s in req.specifier] == ["=="], (
+            f"{req} must be pinned with =="
+        )
 
 
 def test_environment_yml_carries_exactly_the_lock_pins():
@@ -46,7 +53,9 @@ def test_environment_yml_carries_exactly_the_lock_pins():
     assert "-e ." in pip_section, "Binder must install medtutor itself"
     env_reqs = sorted(str(Requirement(p)) for p in pip_section if p != "-e .")
     lock_reqs = sorted(str(r) for r in lock_requirements())
-    assert env_reqs == lock_reqs, "environment.yml and requirements-lock.txt differ: run `make lock`"
+    assert env_reqs == lock_reqs, (
+        "environment.yml and requirements-lock.txt differ: run `make lock`"
+    )
 
 
 def test_pyproject_dependencies_are_all_pinned_and_satisfied_by_the_lock():
@@ -60,17 +69,31 @@ def test_pyproject_dependencies_are_all_pinned_and_satisfied_by_the_lock():
     for line in wanted:
         req = Requirement(line)
         name = canonicalize_name(req.name)
-        assert name in locked_all, f"{req.name} is declared in pyproject.toml but missing from the lock"
+        assert name in locked_all, (
+            f"{req.name} is declared in pyproject.toml but missing from the lock"
+        )
         for locked in locked_all[name]:
             version = next(iter(locked.specifier)).version
-            assert req.specifier.contains(version, prereleases=True), f"lock pins {name}=={version}, outside {req}"
-            assert str(req.marker or "") == str(locked.marker or ""), f"platform markers of {name} differ"
+            assert req.specifier.contains(version, prereleases=True), (
+                f"lock pins {name}=={version}, outside {req}"
+            )
+            assert str(req.marker or "") == str(locked.marker or ""), (
+                f"platform markers of {name} differ"
+            )
 
 
 def test_tensorflow_platform_markers_follow_the_toolchain_notes():
     text = (ROOT / "requirements-lock.txt").read_text()
-    assert re.search(r'^tensorflow-cpu==2\.21\.\d+; sys_platform == "linux" and platform_machine == "x86_64"$', text, re.M)
-    assert re.search(r'^tensorflow==2\.21\.\d+; sys_platform != "linux" or platform_machine != "x86_64"$', text, re.M)
+    assert re.search(
+        r'^tensorflow-cpu==2\.21\.\d+; sys_platform == "linux" and platform_machine == "x86_64"$',
+        text,
+        re.M,
+    )
+    assert re.search(
+        r'^tensorflow==2\.21\.\d+; sys_platform != "linux" or platform_machine != "x86_64"$',
+        text,
+        re.M,
+    )
 
 
 def test_installed_versions_match_the_lock():
@@ -84,4 +107,6 @@ def test_installed_versions_match_the_lock():
         if installed != version:
             mismatched.append(f"{name}: installed {installed}, locked {version}")
     if mismatched:
-        pytest.fail("environment differs from requirements-lock.txt: " + "; ".join(mismatched))
+        pytest.fail(
+            "environment differs from requirements-lock.txt: " + "; ".join(mismatched)
+        )

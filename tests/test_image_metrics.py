@@ -1,14 +1,19 @@
-"""Segmentation and restoration metrics against reference implementations and hand-checked cases."""
+"""Segmentation and restoration metrics against reference implementations and
+hand-checked cases."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from skimage.metrics import hausdorff_distance, peak_signal_noise_ratio, structural_similarity
+from skimage.metrics import (
+    hausdorff_distance,
+    peak_signal_noise_ratio,
+    structural_similarity,
+)
 
 from medtutor.data.degrade import add_low_dose_noise, downsample
-from medtutor.metrics.image import dice, hausdorff95, iou, psnr, ssim
 from medtutor.losses import dice_bce_loss
+from medtutor.metrics.image import dice, hausdorff95, iou, psnr, ssim
 from medtutor.teaching.losses import dice_loss
 
 rng = np.random.default_rng(0)
@@ -36,7 +41,9 @@ def test_empty_mask_conventions():
     assert dice(empty, empty) == 1.0 and iou(empty, empty) == 1.0
     assert dice(full, empty) == 0.0 and iou(empty, full) == 0.0
     assert hausdorff95(empty, empty) == 0.0
-    assert hausdorff95(full, empty) == float("inf") and hausdorff95(empty, full) == float("inf")
+    assert hausdorff95(full, empty) == float("inf") and hausdorff95(
+        empty, full
+    ) == float("inf")
 
 
 @pytest.mark.parametrize("fn", [dice, iou, hausdorff95, psnr, ssim])
@@ -51,7 +58,8 @@ def test_hausdorff_maximum_equals_scikit_image_and_spacing_scales():
         a = disk((40, 40), r.integers(12, 28, 2), r.integers(4, 9))
         b = disk((40, 40), r.integers(12, 28, 2), r.integers(4, 9))
         ours = hausdorff95(a, b, percentile=100)
-        # scikit-image measures between all foreground pixels; on boundaries the maximum is the same
+        # scikit-image measures between all foreground pixels; on boundaries the maximum
+        # is the same
         from scipy import ndimage
 
         surf = lambda m: m & ~ndimage.binary_erosion(m)  # noqa: E731
@@ -72,8 +80,12 @@ def test_hd95_of_shifted_disk():
 def test_psnr_and_ssim_equal_scikit_image():
     ref = rng.random((32, 32))
     img = np.clip(ref + rng.normal(0, 0.05, ref.shape), 0, 1)
-    assert psnr(ref, img) == pytest.approx(peak_signal_noise_ratio(ref, img, data_range=1.0))
-    assert ssim(ref, img) == pytest.approx(structural_similarity(ref, img, data_range=1.0))
+    assert psnr(ref, img) == pytest.approx(
+        peak_signal_noise_ratio(ref, img, data_range=1.0)
+    )
+    assert ssim(ref, img) == pytest.approx(
+        structural_similarity(ref, img, data_range=1.0)
+    )
     mse = np.mean((ref - img) ** 2)
     assert psnr(ref, img) == pytest.approx(10 * np.log10(1 / mse))
 
@@ -86,8 +98,19 @@ def test_dice_bce_loss_matches_the_numpy_dice():
     p = rng.random((2, 8, 8, 2)).astype("float32")
     got = np.asarray(dice_bce_loss(y, p))
     eps = 1e-7
-    bce = -np.mean(y * np.log(np.clip(p, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - p, eps, 1 - eps)), axis=(1, 2, 3))
-    dl = np.array([np.mean([dice_loss(y[i, ..., c], p[i, ..., c], smooth=1.0) for c in range(2)]) for i in range(2)])
+    bce = -np.mean(
+        y * np.log(np.clip(p, eps, 1 - eps))
+        + (1 - y) * np.log(np.clip(1 - p, eps, 1 - eps)),
+        axis=(1, 2, 3),
+    )
+    dl = np.array(
+        [
+            np.mean(
+                [dice_loss(y[i, ..., c], p[i, ..., c], smooth=1.0) for c in range(2)]
+            )
+            for i in range(2)
+        ]
+    )
     np.testing.assert_allclose(got, dl + bce, rtol=1e-5)
 
 
@@ -107,7 +130,12 @@ def test_degradations():
 def test_image_models_shapes():
     from medtutor.models import residual_denoiser, subpixel_upsampler, unet
 
-    assert unet((32, 32, 1), depth=2, base_filters=4, out_channels=2).output_shape == (None, 32, 32, 2)
+    assert unet((32, 32, 1), depth=2, base_filters=4, out_channels=2).output_shape == (
+        None,
+        32,
+        32,
+        2,
+    )
     with pytest.raises(ValueError, match="divisible"):
         unet((30, 30, 1), depth=2)
     den = residual_denoiser((16, 16, 1), layers=3, filters=4)

@@ -22,12 +22,18 @@ def random_case(seed, n=200):
 def test_equal_to_scikit_learn(seed):
     y, s = random_case(seed)
     assert metrics.roc_auc(y, s) == pytest.approx(skm.roc_auc_score(y, s), abs=1e-9)
-    assert metrics.average_precision(y, s) == pytest.approx(skm.average_precision_score(y, s), abs=1e-9)
-    assert metrics.accuracy(y, s, 0.4) == pytest.approx(skm.accuracy_score(y, s >= 0.4), abs=1e-9)
+    assert metrics.average_precision(y, s) == pytest.approx(
+        skm.average_precision_score(y, s), abs=1e-9
+    )
+    assert metrics.accuracy(y, s, 0.4) == pytest.approx(
+        skm.accuracy_score(y, s >= 0.4), abs=1e-9
+    )
     point = metrics.operating_point(y, s, 0.5)
     tn, fp, fn, tp = skm.confusion_matrix(y, s >= 0.5).ravel()
     assert (point["tp"], point["fp"], point["tn"], point["fn"]) == (tp, fp, tn, fn)
-    assert point["sensitivity"] == pytest.approx(skm.recall_score(y, s >= 0.5), abs=1e-9)
+    assert point["sensitivity"] == pytest.approx(
+        skm.recall_score(y, s >= 0.5), abs=1e-9
+    )
     assert point["specificity"] == pytest.approx(tn / (tn + fp), abs=1e-9)
     assert point["ppv"] == pytest.approx(skm.precision_score(y, s >= 0.5), abs=1e-9)
     cal = metrics.calibration(y, s, n_bins=5)
@@ -62,10 +68,13 @@ def test_bootstrap_resamples_patients():
     s = y * 0.4 + rng.random(200) * 0.6
     res = metrics.bootstrap_auc(y, s, groups, n_boot=300, seed=1)
     assert res["low"] <= res["auc"] <= res["high"]
-    assert res["n_groups"] == 40 and res["auc"] == pytest.approx(skm.roc_auc_score(y, s))
+    assert res["n_groups"] == 40 and res["auc"] == pytest.approx(
+        skm.roc_auc_score(y, s)
+    )
     again = metrics.bootstrap_auc(y, s, groups, n_boot=300, seed=1)
     assert again == res
-    # Patient clusters whose scores move together: slice resampling understates the uncertainty.
+    # Patient clusters whose scores move together: slice resampling understates the
+    # uncertainty.
     y2 = np.repeat(np.arange(40) % 2, 5)  # every slice of a patient shares the label
     s2 = y2 * 0.3 + np.repeat(rng.normal(0, 0.3, 40), 5) + rng.random(200) * 0.05
     by_patient = metrics.bootstrap_auc(y2, s2, groups, n_boot=400, seed=2)
@@ -84,7 +93,12 @@ def test_bootstrap_resamples_patients():
     ],
 )
 def test_bad_inputs_raise_clear_errors(y, s, match):
-    for fn in (metrics.roc_auc, metrics.average_precision, metrics.bootstrap_auc, metrics.threshold_for_sensitivity):
+    for fn in (
+        metrics.roc_auc,
+        metrics.average_precision,
+        metrics.bootstrap_auc,
+        metrics.threshold_for_sensitivity,
+    ):
         with pytest.raises(ValueError, match=match):
             fn(np.array(y), np.array(s))
 

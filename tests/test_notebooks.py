@@ -1,10 +1,10 @@
-"""Static checks of the book's notebooks (strict nbval executes them; this checks their shape)."""
+"""Static checks of the book's notebooks (strict nbval executes them; this checks their
+shape)."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,12 @@ from tools.nbrun import notebooks_under
 from tools.nbtemplate import COLAB_TAGS, colab_cell_source, repository_url
 
 NOTEBOOKS = notebooks_under(ROOT / "book")
-NOISE = re.compile(r"oneDNN|cuInit|I0000|W0000|E0000|absl::|site-packages|/root/|/home/|/tmp/|\x08|\u2501")
-CHECKOUT = str(ROOT.parent) + "/"  # no stored output may name a path of the machine that produced it
+NOISE = re.compile(
+    r"oneDNN|cuInit|I0000|W0000|E0000|absl::|site-packages|/root/|/home/|/tmp/|\x08|\u2501"
+)
+CHECKOUT = (
+    str(ROOT.parent) + "/"
+)  # no stored output may name a path of the machine that produced it
 
 
 def toc_files() -> list[str]:
@@ -46,9 +50,13 @@ def test_there_are_notebooks():
 def test_every_notebook_is_in_the_table_of_contents_and_back():
     listed = set(toc_files())
     on_disk = {p.relative_to(ROOT).with_suffix("").as_posix() for p in NOTEBOOKS}
-    assert on_disk <= listed, f"notebooks missing from _toc.yml: {sorted(on_disk - listed)}"
+    assert on_disk <= listed, (
+        f"notebooks missing from _toc.yml: {sorted(on_disk - listed)}"
+    )
     for entry in listed:
-        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), f"{entry} in _toc.yml does not exist"
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), (
+            f"{entry} in _toc.yml does not exist"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -64,25 +72,45 @@ def test_first_cell_installs_medtutor_on_colab_only(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_executed_in_order_and_clean(path):
-    code = [c for c in cells(path) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    code = [
+        c
+        for c in cells(path)
+        if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
     counts = [c["execution_count"] for c in code]
     assert None not in counts, f"{path.name} has unexecuted cells: run `make notebooks`"
-    assert counts == list(range(1, len(code) + 1)), f"{path.name} was not executed top to bottom in one kernel"
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{path.name} was not executed top to bottom in one kernel"
+    )
     for cell in code:
         for out in cell["outputs"]:
-            text = "".join(out.get("text", "")) + json.dumps(out.get("data", {}).get("text/plain", ""))
-            assert out.get("output_type") != "error" or "raises-exception" in cell["metadata"].get("tags", [])
-            assert not NOISE.search(text), f"{path.name}: output with TF noise, a progress bar or a local path"
-            assert CHECKOUT not in text, f"{path.name}: output shows a path of this machine"
+            text = "".join(out.get("text", "")) + json.dumps(
+                out.get("data", {}).get("text/plain", "")
+            )
+            assert out.get("output_type") != "error" or "raises-exception" in cell[
+                "metadata"
+            ].get("tags", [])
+            assert not NOISE.search(text), (
+                f"{path.name}: output with TF noise, a progress bar or a local path"
+            )
+            assert CHECKOUT not in text, (
+                f"{path.name}: output shows a path of this machine"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_a_parameters_cell_and_a_title(path):
     all_cells = cells(path)
-    assert any("parameters" in c["metadata"].get("tags", []) for c in all_cells), f"{path.name}: no parameters cell"
+    assert any("parameters" in c["metadata"].get("tags", []) for c in all_cells), (
+        f"{path.name}: no parameters cell"
+    )
     first_md = next(c for c in all_cells if c["cell_type"] == "markdown")
-    assert "".join(first_md["source"]).startswith("# "), f"{path.name}: first markdown cell must be the title"
-    text = "\n".join("".join(c["source"]) for c in all_cells if c["cell_type"] == "markdown")
+    assert "".join(first_md["source"]).startswith("# "), (
+        f"{path.name}: first markdown cell must be the title"
+    )
+    text = "\n".join(
+        "".join(c["source"]) for c in all_cells if c["cell_type"] == "markdown"
+    )
     for heading in ("## Summary", "## Exercises", "## What's next"):
         assert heading in text, f"{path.name}: missing '{heading}'"
 
@@ -92,7 +120,9 @@ def test_notebooks_import_tensorflow_quietly(path):
     for cell in cells(path):
         source = "".join(cell["source"])
         if cell["cell_type"] == "code":
-            assert not re.search(r"^\s*(import tensorflow|from tensorflow)", source, re.M), (
-                f"{path.name}: import TensorFlow through medtutor.import_tensorflow()"
+            assert not re.search(
+                r"^\s*(import tensorflow|from tensorflow)", source, re.M
+            ), f"{path.name}: import TensorFlow through medtutor.import_tensorflow()"
+            assert "verbose=1" not in source, (
+                f"{path.name}: Keras progress bars do not belong in stored outputs"
             )
-            assert "verbose=1" not in source, f"{path.name}: Keras progress bars do not belong in stored outputs"

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 import medtutor
-from medtutor import describe_strategy, import_tensorflow, seed_everything, select_strategy, strategy_for_devices
+from medtutor import (
+    describe_strategy,
+    import_tensorflow,
+    seed_everything,
+    select_strategy,
+    strategy_for_devices,
+)
 
 
 def run_python(code: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
@@ -19,7 +25,11 @@ def run_python(code: str, env_extra: dict | None = None) -> subprocess.Completed
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -39,7 +49,13 @@ def test_quiet_import_leaves_no_c_level_noise():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "9.0"
-    for noise in ("oneDNN", "cpu_feature_guard", "absl::InitializeLog", "I0000", "W0000"):
+    for noise in (
+        "oneDNN",
+        "cpu_feature_guard",
+        "absl::InitializeLog",
+        "I0000",
+        "W0000",
+    ):
         assert noise not in done.stderr, done.stderr
 
 
@@ -86,7 +102,10 @@ def test_select_strategy_on_cpu_is_the_default_strategy():
     import keras
 
     assert keras.mixed_precision.global_policy().name == "float32"
-    assert describe_strategy(strategy) == "default strategy on CPU, 1 replica, float32 compute"
+    assert (
+        describe_strategy(strategy)
+        == "default strategy on CPU, 1 replica, float32 compute"
+    )
 
 
 def test_select_strategy_rejects_unknown_precision():
@@ -98,7 +117,10 @@ def test_strategy_for_one_device_is_one_device_strategy():
     tf = import_tensorflow()
     strategy = strategy_for_devices(["/device:CPU:0"])
     assert isinstance(strategy, tf.distribute.OneDeviceStrategy)
-    assert describe_strategy(strategy) == "OneDeviceStrategy on CPU, 1 replica, float32 compute"
+    assert (
+        describe_strategy(strategy)
+        == "OneDeviceStrategy on CPU, 1 replica, float32 compute"
+    )
 
 
 def test_mirrored_strategy_over_two_logical_cpus_trains_one_step():
@@ -128,7 +150,10 @@ def test_mirrored_strategy_over_two_logical_cpus_trains_one_step():
         """
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "MirroredStrategy on CPU, 2 replicas, float32 compute"
+    assert (
+        done.stdout.strip().splitlines()[-1]
+        == "MirroredStrategy on CPU, 2 replicas, float32 compute"
+    )
 
 
 @pytest.mark.gpu
@@ -138,12 +163,18 @@ def test_gpu_strategy_uses_mixed_precision_and_trains():
     tf = import_tensorflow()
     strategy = select_strategy()
     n_gpu = len(tf.config.list_logical_devices("GPU"))
-    expected = tf.distribute.OneDeviceStrategy if n_gpu == 1 else tf.distribute.MirroredStrategy
+    expected = (
+        tf.distribute.OneDeviceStrategy
+        if n_gpu == 1
+        else tf.distribute.MirroredStrategy
+    )
     assert isinstance(strategy, expected)
     assert keras.mixed_precision.global_policy().name == "mixed_float16"
     assert "GPU" in describe_strategy(strategy)
     with strategy.scope():
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, dtype="float32")])
+        model = keras.Sequential(
+            [keras.Input((4,)), keras.layers.Dense(1, dtype="float32")]
+        )
         model.compile(optimizer="sgd", loss="mse")
     history = model.fit(np.ones((16, 4)), np.zeros((16, 1)), epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
@@ -155,7 +186,9 @@ def test_versions_lists_the_pinned_stack():
     assert found["tensorflow"].startswith("2.21")
     assert found["keras"].startswith("3.")
     assert found["medtutor"] == medtutor.__version__
-    assert all(found[name] != "not installed" for name in ("numpy", "pydicom", "nibabel"))
+    assert all(
+        found[name] != "not installed" for name in ("numpy", "pydicom", "nibabel")
+    )
 
 
 def test_command_line_versions(capsys):

@@ -1,9 +1,9 @@
 """``make budget``: wall time and peak memory of each notebook, each in a fresh kernel.
 
-A benchmark, not a test: it writes a table and never fails on time. Each notebook runs in its
-own child process (``python -m tools.nbrun --no-write --json``), which samples the resident memory of the
-notebook's kernel (and anything the kernel starts) every 50 ms and reports the peak.
-Budget per chapter: 90 s, 1.5 GB.
+A benchmark, not a test: it writes a table and never fails on time. Each notebook runs
+in its own child process (``python -m tools.nbrun --no-write --json``), which samples
+the resident memory of the notebook's kernel (and anything the kernel starts) every 50
+ms and reports the peak. Budget per chapter: 90 s, 1.5 GB.
 """
 
 from __future__ import annotations
@@ -54,7 +54,10 @@ def main() -> int:
         row["notebook"] = path.as_posix()
         ok = row["seconds"] <= BUDGET_S and row["peak_mib"] <= BUDGET_MIB
         rows.append((row, ok))
-        print(f"{path}: {row['seconds']:.1f} s, {row['peak_mib']:.0f} MiB {'ok' if ok else 'OVER BUDGET'}", flush=True)
+        print(
+            f"{path}: {row['seconds']:.1f} s, {row['peak_mib']:.0f} MiB {'ok' if ok else 'OVER BUDGET'}",
+            flush=True,
+        )
     lines = [
         "# Notebook budget",
         "",
@@ -66,7 +69,9 @@ def main() -> int:
         "|---|---:|---:|---|",
     ]
     for row, ok in rows:
-        lines.append(f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {'yes' if ok else '**no**'} |")
+        lines.append(
+            f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {'yes' if ok else '**no**'} |"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}")

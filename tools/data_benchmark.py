@@ -1,8 +1,8 @@
 """``make bench-data``: speed of the synthetic generator and of the folder reader.
 
 A benchmark, not a test: it writes ``benchmarks/data_benchmark.md`` and never fails on
-time. Targets: 2,000 slices of 128x128 with masks in at most 5 s; reading 2,000 PNGs with
-``medtutor.data.read_folder`` at least 5x faster than the source article's per-file
+time. Targets: 2,000 slices of 128x128 with masks in at most 5 s; reading 2,000 PNGs
+with ``medtutor.data.read_folder`` at least 5x faster than the source article's per-file
 ``load_img`` loop (run in the same process, on the same files).
 """
 
@@ -23,7 +23,8 @@ from tools.budget import cpu_name
 
 
 def article_loop(root: Path):
-    """The article's loader, with its removed ``grayscale=True`` replaced by ``color_mode``."""
+    """The article's loader, with its removed ``grayscale=True`` replaced by
+    ``color_mode``."""
     import keras
 
     x, y = [], []
@@ -31,7 +32,9 @@ def article_loop(root: Path):
         for label, cls in enumerate(sorted(os.listdir(root / split))):
             folder = root / split / cls
             for file in os.listdir(folder):
-                img = keras.utils.load_img(os.path.join(folder, file), color_mode="grayscale")
+                img = keras.utils.load_img(
+                    os.path.join(folder, file), color_mode="grayscale"
+                )
                 img = keras.utils.img_to_array(img).astype("float32") / 255
                 x.append(img)
                 y.append(label)
@@ -53,10 +56,20 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     from medtutor import import_tensorflow
-    from medtutor.data import make_liver_dataset, patient_split, read_folder, write_folder
+    from medtutor.data import (
+        make_liver_dataset,
+        patient_split,
+        read_folder,
+        write_folder,
+    )
 
     import_tensorflow()
-    gen_s = best_of(lambda: make_liver_dataset(n_patients=250, slices_per_patient=8, size=128, seed=0), args.repeats)
+    gen_s = best_of(
+        lambda: make_liver_dataset(
+            n_patients=250, slices_per_patient=8, size=128, seed=0
+        ),
+        args.repeats,
+    )
     data = make_liver_dataset(n_patients=250, slices_per_patient=8, size=128, seed=0)
     data = data.with_split(patient_split(data))
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,7 +79,9 @@ def main() -> int:
         ours_s = best_of(lambda: read_folder(root, masks=False), args.repeats)
         cache = Path(tmp) / "cache"
         read_folder(root, masks=False, cache_dir=cache)  # first read fills the cache
-        cached_s = best_of(lambda: read_folder(root, masks=False, cache_dir=cache), args.repeats)
+        cached_s = best_of(
+            lambda: read_folder(root, masks=False, cache_dir=cache), args.repeats
+        )
     lines = [
         "# Data benchmark",
         "",

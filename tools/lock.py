@@ -1,9 +1,10 @@
-"""Write the pinned lock file and the Binder environment from the current virtual environment.
+"""Write the pinned lock file and the Binder environment from the current virtual
+environment.
 
 Usage (through the Makefile): ``make lock``. It freezes what ``pip`` resolved for
-``pyproject.toml`` (with the ``book`` and ``test`` extras) into ``requirements-lock.txt`` and
-writes ``environment.yml`` with the same pins, so the two cannot drift
-(``tests/test_environment.py`` checks it).
+``pyproject.toml`` (with the ``book`` and ``test`` extras) into
+``requirements-lock.txt`` and writes ``environment.yml`` with the same pins, so the two
+cannot drift (``tests/test_environment.py`` checks it).
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ HEADER = """\
 
 def frozen() -> list[str]:
     out = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--exclude-editable", "--exclude", "medtutor"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "freeze",
+            "--exclude-editable",
+            "--exclude",
+            "medtutor",
+        ],
         check=True,
         capture_output=True,
         text=True,

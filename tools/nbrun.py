@@ -1,10 +1,10 @@
 """Execute notebooks in place, in exactly the environment that strict nbval uses.
 
-``make notebooks`` runs ``python -m tools.nbrun book``, which calls
-:func:`execute` for each notebook. The kernel is the current interpreter (as with
-``pytest --nbval --nbval-current-env``), it starts in the notebook's folder (as under nbval),
-and it sees ``PYTEST_CURRENT_TEST``, so ipykernel treats C-level output exactly as it does
-under pytest. That way the stored outputs are the outputs nbval will compare against.
+``make notebooks`` runs ``python -m tools.nbrun book``, which calls :func:`execute` for
+each notebook. The kernel is the current interpreter (as with ``pytest --nbval
+--nbval-current-env``), it starts in the notebook's folder (as under nbval), and it sees
+``PYTEST_CURRENT_TEST``, so ipykernel treats C-level output exactly as it does under
+pytest. That way the stored outputs are the outputs nbval will compare against.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def notebooks_under(folder: Path) -> list[Path]:
 
 
 class PeakMemory:
-    """Sample the resident memory of this process's children (the kernel) in a thread."""
+    """Sample the resident memory of this process's children (the kernel) in a
+    thread."""
 
     def __init__(self, interval: float = 0.05):
         import psutil
@@ -73,7 +74,10 @@ def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
     """
     os.environ.update(ENV)
     nb = nbformat.read(path, as_version=4)
-    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    km = KernelManager(
+        kernel_name=CURRENT_ENV_KERNEL_NAME,
+        kernel_spec_manager=NbvalKernelspecManager(),
+    )
     client = NotebookClient(
         nb,
         km=km,
@@ -86,7 +90,11 @@ def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
     client.execute(cwd=str(path.parent.resolve()))
     seconds = time.perf_counter() - start
     if write:
-        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        nb.metadata["kernelspec"] = {
+            "display_name": "Python 3",
+            "language": "python",
+            "name": "python3",
+        }
         nb.metadata.get("language_info", {}).pop("version", None)
         nbformat.write(nb, path)
     return seconds
@@ -94,9 +102,19 @@ def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
-    parser.add_argument("--no-write", action="store_true", help="execute only; leave the files as they are")
-    parser.add_argument("--json", action="store_true", help="print one JSON line per notebook (for the benchmark)")
+    parser.add_argument(
+        "paths", nargs="+", type=Path, help="notebooks or folders of notebooks"
+    )
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="execute only; leave the files as they are",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON line per notebook (for the benchmark)",
+    )
     args = parser.parse_args(argv)
     paths: list[Path] = []
     for p in args.paths:
@@ -108,7 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             with PeakMemory() as memory:  # the kernel and anything it starts
                 seconds = execute(path, write=not args.no_write)
-            print(json.dumps({"notebook": str(path), "seconds": seconds, "peak_mib": memory.peak / 2**20}))
+            print(
+                json.dumps(
+                    {
+                        "notebook": str(path),
+                        "seconds": seconds,
+                        "peak_mib": memory.peak / 2**20,
+                    }
+                )
+            )
             continue
         seconds = execute(path, write=not args.no_write)
         print(f"executed {path} in {seconds:.1f} s", flush=True)

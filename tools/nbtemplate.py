@@ -1,8 +1,8 @@
 """The cell every notebook starts with: install medtutor on Colab, do nothing elsewhere.
 
-The repository URL comes from ``_config.yml`` (``repository.url``), the single setting that
-the launch buttons use too; ``tests/test_notebooks.py`` checks that every notebook's first
-cell equals :func:`colab_cell_source` for that URL.
+The repository URL comes from ``_config.yml`` (``repository.url``), the single setting
+that the launch buttons use too; ``tests/test_notebooks.py`` checks that every
+notebook's first cell equals :func:`colab_cell_source` for that URL.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def repository_url(config: Path = ROOT / "_config.yml") -> str:
 def colab_cell_source(url: str | None = None) -> str:
     """Source of the first cell of every notebook."""
     url = url or repository_url()
-    return f'''\
+    return f"""\
 # On Google Colab only: install medtutor from the book's repository. Colab already has
 # TensorFlow; Binder and local installs already have medtutor, so elsewhere this does nothing.
 import sys
@@ -35,4 +35,4 @@ if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "medtutor @ git+{url}"],
         check=True,
-    )'''
+    )"""

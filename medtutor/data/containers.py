@@ -1,8 +1,8 @@
 """Containers for images and their annotations: :class:`SliceSet` and :class:`Scan`.
 
 Taught in: *Chapter 3 — Algorithms and workflow*, where every reader and generator of
-:mod:`medtutor.data` returns one of these two, so that a chapter can swap synthetic data for
-the reader's own scans by changing one line.
+:mod:`medtutor.data` returns one of these two, so that a chapter can swap synthetic data
+for the reader's own scans by changing one line.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class SliceSet:
     Attributes
     ----------
     images : numpy.ndarray
-        ``(N, H, W)`` float32. For CT, Hounsfield units; otherwise the units in ``units``.
+        ``(N, H, W)`` float32. For CT, Hounsfield units; otherwise the units in
+        ``units``.
     labels : numpy.ndarray
         ``(N,)`` int64 class indices into ``class_names``.
     patient_ids : numpy.ndarray
@@ -37,13 +38,15 @@ class SliceSet:
     modality : str
         ``"CT"``, ``"MR"`` or ``"unknown"``.
     units : str
-        ``"HU"`` for CT in Hounsfield units, ``"a.u."`` for MR, ``"intensity"`` otherwise.
+        ``"HU"`` for CT in Hounsfield units, ``"a.u."`` for MR, ``"intensity"``
+        otherwise.
     liver_masks, lesion_masks : numpy.ndarray or None
         ``(N, H, W)`` uint8 binary masks, where available.
     lesion_types : numpy.ndarray or None
         ``(N,)`` int8: 0 no lesion, 1 cyst only, 2 tumour (possibly with cysts).
     split : numpy.ndarray or None
-        ``(N,)`` strings from ``("train", "val", "test")`` when the source defines a split.
+        ``(N,)`` strings from ``("train", "val", "test")`` when the source defines a
+        split.
     z_mm : numpy.ndarray or None
         ``(N,)`` slice position in millimetres, where known.
 
@@ -66,7 +69,16 @@ class SliceSet:
     z_mm: np.ndarray | None = None
     meta: dict = field(default_factory=dict, compare=False)
 
-    _PER_SLICE = ("images", "labels", "patient_ids", "liver_masks", "lesion_masks", "lesion_types", "split", "z_mm")
+    _PER_SLICE = (
+        "images",
+        "labels",
+        "patient_ids",
+        "liver_masks",
+        "lesion_masks",
+        "lesion_types",
+        "split",
+        "z_mm",
+    )
 
     def __post_init__(self):
         images = np.asarray(self.images)
@@ -76,13 +88,19 @@ class SliceSet:
         for name in self._PER_SLICE:
             value = getattr(self, name)
             if value is not None and len(value) != n:
-                raise DataError(f"{name} has {len(value)} entries but there are {n} images")
+                raise DataError(
+                    f"{name} has {len(value)} entries but there are {n} images"
+                )
         if images.dtype.kind == "f" and n and not np.isfinite(images).all():
-            bad = int(np.argwhere(~np.isfinite(images).reshape(n, -1).all(axis=1))[0, 0])
+            bad = int(
+                np.argwhere(~np.isfinite(images).reshape(n, -1).all(axis=1))[0, 0]
+            )
             raise DataError(f"images contain NaN or inf (first at index {bad})")
         labels = np.asarray(self.labels)
         if n and (labels.min() < 0 or labels.max() >= len(self.class_names)):
-            raise DataError(f"labels must lie in [0, {len(self.class_names)}), got {labels.min()}..{labels.max()}")
+            raise DataError(
+                f"labels must lie in [0, {len(self.class_names)}), got {labels.min()}..{labels.max()}"
+            )
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -93,7 +111,8 @@ class SliceSet:
         return tuple(self.images.shape[1:])
 
     def subset(self, index) -> SliceSet:
-        """A new :class:`SliceSet` with the slices selected by an index array or boolean mask."""
+        """A new :class:`SliceSet` with the slices selected by an index array or boolean
+        mask."""
         index = np.asarray(index)
         changes = {}
         for name in self._PER_SLICE:
@@ -103,30 +122,45 @@ class SliceSet:
         return replace(self, **changes)
 
     def split_part(self, name: str) -> SliceSet:
-        """The slices whose ``split`` equals ``name`` (``"train"``, ``"val"`` or ``"test"``)."""
+        """The slices whose ``split`` equals ``name`` (``"train"``, ``"val"`` or
+        ``"test"``)."""
         if self.split is None:
-            raise DataError("this SliceSet has no split: use medtutor.data.patient_split first")
+            raise DataError(
+                "this SliceSet has no split: use medtutor.data.patient_split first"
+            )
         if name not in SPLITS:
             raise DataError(f"split must be one of {SPLITS}, got {name!r}")
         return self.subset(self.split == name)
 
     def with_split(self, split) -> SliceSet:
-        """A copy with a ``split`` array, e.g. from :func:`medtutor.data.patient_split`."""
+        """A copy with a ``split`` array, e.g. from
+        :func:`medtutor.data.patient_split`."""
         return replace(self, split=np.asarray(split))
 
     def summary(self) -> str:
         """One line per split: slices, patients and class counts."""
         lines = []
-        parts = [(s, self.split_part(s)) for s in SPLITS if self.split is not None and (self.split == s).any()]
+        parts = [
+            (s, self.split_part(s))
+            for s in SPLITS
+            if self.split is not None and (self.split == s).any()
+        ]
         for name, part in parts or [("all", self)]:
-            counts = ", ".join(f"{c} {int((part.labels == i).sum())}" for i, c in enumerate(self.class_names))
+            counts = ", ".join(
+                f"{c} {int((part.labels == i).sum())}"
+                for i, c in enumerate(self.class_names)
+            )
             lines.append(
                 f"{name:5s}: {len(part):5d} slices, {len(np.unique(part.patient_ids)):4d} patients ({counts})"
             )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        names = [f.name for f in fields(self) if getattr(self, f.name) is not None and f.name in self._PER_SLICE]
+        names = [
+            f.name
+            for f in fields(self)
+            if getattr(self, f.name) is not None and f.name in self._PER_SLICE
+        ]
         return (
             f"SliceSet({len(self)} slices of {self.image_shape[0]}x{self.image_shape[1]} {self.modality} "
             f"in {self.units}, spacing {self.spacing[0]:.2f}x{self.spacing[1]:.2f} mm, "
@@ -167,14 +201,20 @@ class Scan:
 
     def __post_init__(self):
         if self.array.ndim not in (2, 3):
-            raise DataError(f"a Scan holds a 2D image or a 3D volume, got shape {self.array.shape}")
+            raise DataError(
+                f"a Scan holds a 2D image or a 3D volume, got shape {self.array.shape}"
+            )
         if len(self.spacing) != self.array.ndim:
-            raise DataError(f"spacing {self.spacing} does not match an array of {self.array.ndim} dimensions")
+            raise DataError(
+                f"spacing {self.spacing} does not match an array of {self.array.ndim} dimensions"
+            )
         if any(not np.isfinite(s) or s <= 0 for s in self.spacing):
             raise DataError(f"spacing must be positive millimetres, got {self.spacing}")
         for name, mask in self.masks.items():
             if mask.shape != self.array.shape:
-                raise DataError(f"mask {name!r} has shape {mask.shape}, the image {self.array.shape}")
+                raise DataError(
+                    f"mask {name!r} has shape {mask.shape}, the image {self.array.shape}"
+                )
 
     @property
     def extent_mm(self) -> tuple[float, ...]:

@@ -1,7 +1,7 @@
 """Make images worse on purpose: low-dose CT noise and lower resolution.
 
-Taught in: *Chapter 4.2 — imaging computation* (restoration and super-resolution need pairs
-of degraded and reference images).
+Taught in: *Chapter 4.2 — imaging computation* (restoration and super-resolution need
+pairs of degraded and reference images).
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from scipy import ndimage
 __all__ = ["add_low_dose_noise", "downsample", "scanner_shift"]
 
 
-def add_low_dose_noise(hu: np.ndarray, sigma_hu: float = 40.0, *, correlation_px: float = 0.7, seed: int = 0) -> np.ndarray:
+def add_low_dose_noise(
+    hu: np.ndarray,
+    sigma_hu: float = 40.0,
+    *,
+    correlation_px: float = 0.7,
+    seed: int = 0,
+) -> np.ndarray:
     """Add noise like that of a reduced-dose CT scan to images in Hounsfield units.
 
-    Halving the dose raises the noise standard deviation by about sqrt(2); the noise of filtered
-    back-projection is spatially correlated, which a slight Gaussian blur of white noise imitates.
+    Halving the dose raises the noise standard deviation by about sqrt(2); the noise of
+    filtered back-projection is spatially correlated, which a slight Gaussian blur of
+    white noise imitates.
 
     Parameters
     ----------
@@ -49,7 +56,8 @@ def add_low_dose_noise(hu: np.ndarray, sigma_hu: float = 40.0, *, correlation_px
 
 
 def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
-    """Average ``factor x factor`` blocks: what a detector with pixels ``factor`` times larger records.
+    """Average ``factor x factor`` blocks: what a detector with pixels ``factor`` times
+    larger records.
 
     Parameters
     ----------
@@ -72,17 +80,35 @@ def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
     return images.reshape(shape).mean(axis=(-3, -1)).astype(np.float32)
 
 
-def scanner_shift(hu: np.ndarray, *, noise_hu: float = 0.0, offset_hu: float = 0.0, gain: float = 1.0, blur_px: float = 0.0, seed: int = 0) -> np.ndarray:
-    """Imitate another scanner or protocol: extra noise, a calibration offset, a contrast gain, blur.
+def scanner_shift(
+    hu: np.ndarray,
+    *,
+    noise_hu: float = 0.0,
+    offset_hu: float = 0.0,
+    gain: float = 1.0,
+    blur_px: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """Imitate another scanner or protocol: extra noise, a calibration offset, a
+    contrast gain, blur.
 
-    ``out = gain * (blur(hu) - 40) + 40 + offset_hu + noise``: the gain stretches soft-tissue
-    contrast around 40 HU (a different contrast timing or kernel), the offset shifts every value,
-    blur imitates thicker slices or a smoother reconstruction kernel.
+    ``out = gain * (blur(hu) - 40) + 40 + offset_hu + noise``: the gain stretches
+    soft-tissue contrast around 40 HU (a different contrast timing or kernel), the
+    offset shifts every value, blur imitates thicker slices or a smoother reconstruction
+    kernel.
 
     Notes
     -----
     Taught in: *Chapter 5* (how robust are hand-crafted and learned features?).
     """
-    out = ndimage.gaussian_filter(hu, (0, blur_px, blur_px) if hu.ndim == 3 else blur_px) if blur_px > 0 else hu
+    out = (
+        ndimage.gaussian_filter(hu, (0, blur_px, blur_px) if hu.ndim == 3 else blur_px)
+        if blur_px > 0
+        else hu
+    )
     out = gain * (out - 40.0) + 40.0 + offset_hu
-    return add_low_dose_noise(out, noise_hu, seed=seed) if noise_hu > 0 else out.astype(np.float32)
+    return (
+        add_low_dose_noise(out, noise_hu, seed=seed)
+        if noise_hu > 0
+        else out.astype(np.float32)
+    )

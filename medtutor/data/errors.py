@@ -1,6 +1,7 @@
 """The one exception type the data module raises for bad input.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (loading data, and what the errors mean).
+Taught in: *Chapter 3 — Algorithms and workflow* (loading data, and what the errors
+mean).
 """
 
 from __future__ import annotations

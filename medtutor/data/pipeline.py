@@ -7,7 +7,6 @@ augmentation) and used by *Chapter 4.1* onwards.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
@@ -20,19 +19,27 @@ from medtutor.runtime.quiet import import_tensorflow
 __all__ = ["make_segmentation_dataset", "make_tf_dataset"]
 
 
-def _augment(tf, image, seed, *, flip: bool, max_rotation_deg: float, intensity_jitter: float):
-    """Random flip, small rotation and brightness/contrast jitter, from a per-example seed."""
+def _augment(
+    tf, image, seed, *, flip: bool, max_rotation_deg: float, intensity_jitter: float
+):
+    """Random flip, small rotation and brightness/contrast jitter, from a per-example
+    seed."""
     seeds = tf.random.experimental.stateless_split(seed, 4)
     if flip:
         image = tf.image.stateless_random_flip_left_right(image, seeds[0])
     if max_rotation_deg > 0:
-        angle = tf.random.stateless_uniform([], seeds[1], -1.0, 1.0) * (max_rotation_deg * math.pi / 180.0)
+        angle = tf.random.stateless_uniform([], seeds[1], -1.0, 1.0) * (
+            max_rotation_deg * math.pi / 180.0
+        )
         h = tf.cast(tf.shape(image)[0], tf.float32)
         w = tf.cast(tf.shape(image)[1], tf.float32)
         c, s = tf.cos(angle), tf.sin(angle)
         cx, cy = (w - 1) / 2, (h - 1) / 2
-        # Output pixel (x, y) samples input (c*x - s*y + tx, s*x + c*y + ty): rotation about the centre.
-        transform = tf.stack([c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy, 0.0, 0.0])
+        # Output pixel (x, y) samples input (c*x - s*y + tx, s*x + c*y + ty): rotation
+        # about the centre.
+        transform = tf.stack(
+            [c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy, 0.0, 0.0]
+        )
         image = tf.raw_ops.ImageProjectiveTransformV3(
             images=image[None],
             transforms=transform[None],
@@ -42,8 +49,15 @@ def _augment(tf, image, seed, *, flip: bool, max_rotation_deg: float, intensity_
             fill_mode="NEAREST",
         )[0]
     if intensity_jitter > 0:
-        gain = 1.0 + tf.random.stateless_uniform([], seeds[2], -intensity_jitter, intensity_jitter)
-        bias = tf.random.stateless_uniform([], seeds[3], -intensity_jitter, intensity_jitter) * 0.5
+        gain = 1.0 + tf.random.stateless_uniform(
+            [], seeds[2], -intensity_jitter, intensity_jitter
+        )
+        bias = (
+            tf.random.stateless_uniform(
+                [], seeds[3], -intensity_jitter, intensity_jitter
+            )
+            * 0.5
+        )
         image = image * gain + bias
     return image
 
@@ -81,15 +95,16 @@ def make_tf_dataset(
     shuffle : bool
         Reshuffle every epoch with a seeded order (use for training only).
     augment : bool
-        Random left-right flips, rotations up to ``max_rotation_deg`` and brightness/contrast
-        jitter of ``intensity_jitter`` (training only). Seeded and repeatable.
+        Random left-right flips, rotations up to ``max_rotation_deg`` and
+        brightness/contrast jitter of ``intensity_jitter`` (training only). Seeded and
+        repeatable.
     seed : int
         Seed for shuffling and augmentation.
     window, out_range
         Passed to :func:`model_inputs`.
     one_hot_labels : bool
-        Labels as one-hot vectors (for a softmax head) instead of ``(N,)`` floats (for one
-        sigmoid unit).
+        Labels as one-hot vectors (for a softmax head) instead of ``(N,)`` floats (for
+        one sigmoid unit).
     cache : bool
         Keep the preprocessed examples in memory after the first epoch.
     max_rotation_deg, intensity_jitter : float
@@ -113,7 +128,11 @@ def make_tf_dataset(
     if batch_size < 1:
         raise DataError(f"batch_size must be positive, got {batch_size}")
     x = model_inputs(data, window=window, out_range=out_range)
-    y = one_hot(data.labels, len(data.class_names)) if one_hot_labels else data.labels.astype(np.float32)
+    y = (
+        one_hot(data.labels, len(data.class_names))
+        if one_hot_labels
+        else data.labels.astype(np.float32)
+    )
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if cache:
         ds = ds.cache()
@@ -123,7 +142,14 @@ def make_tf_dataset(
         seeds = tf.data.Dataset.random(seed=seed).batch(2)
         ds = tf.data.Dataset.zip((ds, seeds)).map(
             lambda xy, s: (
-                _augment(tf, xy[0], tf.cast(s, tf.int64), flip=True, max_rotation_deg=max_rotation_deg, intensity_jitter=intensity_jitter),
+                _augment(
+                    tf,
+                    xy[0],
+                    tf.cast(s, tf.int64),
+                    flip=True,
+                    max_rotation_deg=max_rotation_deg,
+                    intensity_jitter=intensity_jitter,
+                ),
                 xy[1],
             ),
             num_parallel_calls=tf.data.AUTOTUNE,
@@ -142,7 +168,8 @@ def make_segmentation_dataset(
     seed: int = 0,
     window="liver",
 ):
-    """``tf.data`` batches of ``(image, masks)`` for segmentation: masks are liver and lesion.
+    """``tf.data`` batches of ``(image, masks)`` for segmentation: masks are liver and
+    lesion.
 
     Parameters
     ----------
@@ -162,8 +189,8 @@ def make_segmentation_dataset(
     Returns
     -------
     tf.data.Dataset
-        ``(B, H, W, 1)`` images and ``(B, H, W, 2)`` float masks (channel 0 liver, including its
-        lesions; channel 1 lesions).
+        ``(B, H, W, 1)`` images and ``(B, H, W, 2)`` float masks (channel 0 liver,
+        including its lesions; channel 1 lesions).
 
     Notes
     -----
@@ -189,5 +216,7 @@ def make_segmentation_dataset(
             both = tf.image.stateless_random_flip_left_right(both, tf.cast(s, tf.int64))
             return both[..., :1], both[..., 1:]
 
-        ds = tf.data.Dataset.zip((ds, seeds)).map(flip, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        ds = tf.data.Dataset.zip((ds, seeds)).map(
+            flip, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
+        )
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

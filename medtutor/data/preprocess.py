@@ -1,7 +1,7 @@
 """Preprocessing: HU windowing, normalisation, resizing, resampling and one-hot labels.
 
-Taught in: *Chapter 1 — Background* (windowing a real CT slice) and *Chapter 3 — Algorithms
-and workflow* (preprocessing for training).
+Taught in: *Chapter 1 — Background* (windowing a real CT slice) and *Chapter 3 —
+Algorithms and workflow* (preprocessing for training).
 """
 
 from __future__ import annotations
@@ -57,16 +57,17 @@ def apply_window(
 ) -> np.ndarray:
     """Map Hounsfield units through a display window onto ``out_range``.
 
-    Values below ``centre - width/2`` become ``out_range[0]``, values above ``centre + width/2``
-    become ``out_range[1]``, and values in between are mapped linearly.
+    Values below ``centre - width/2`` become ``out_range[0]``, values above ``centre +
+    width/2`` become ``out_range[1]``, and values in between are mapped linearly.
 
     Parameters
     ----------
     hu : array_like
         CT values in Hounsfield units, any shape.
     window : str or (float, float)
-        A preset name from :data:`WINDOWS` (``"lung"``, ``"abdomen"``, ``"soft_tissue"``,
-        ``"liver"``, ``"bone"``, ``"brain"``) or an explicit ``(centre, width)`` in HU.
+        A preset name from :data:`WINDOWS` (``"lung"``, ``"abdomen"``,
+        ``"soft_tissue"``, ``"liver"``, ``"bone"``, ``"brain"``) or an explicit
+        ``(centre, width)`` in HU.
     out_range : (float, float)
         Output interval, e.g. ``(0, 1)`` for training or ``(0, 255)`` for an 8-bit PNG.
 
@@ -82,8 +83,8 @@ def apply_window(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (the same slice under lung, abdomen, liver and bone
-    windows) and *Chapter 3*.
+    Taught in: *Chapter 1 — Background* (the same slice under lung, abdomen, liver and
+    bone windows) and *Chapter 3*.
 
     Examples
     --------
@@ -92,13 +93,17 @@ def apply_window(
     """
     if isinstance(window, str):
         if window not in WINDOWS:
-            raise DataError(f"unknown window {window!r}; choose one of {sorted(WINDOWS)} or pass (centre, width)")
+            raise DataError(
+                f"unknown window {window!r}; choose one of {sorted(WINDOWS)} or pass (centre, width)"
+            )
         centre, width = WINDOWS[window]
     else:
         try:
             centre, width = (float(v) for v in window)
         except (TypeError, ValueError):
-            raise DataError(f"window must be a preset name or (centre, width), got {window!r}") from None
+            raise DataError(
+                f"window must be a preset name or (centre, width), got {window!r}"
+            ) from None
     if not width > 0:
         raise DataError(f"window width must be positive, got {width}")
     hu = _finite(hu, "hu").astype(np.float32, copy=False)
@@ -107,7 +112,9 @@ def apply_window(
     return (np.clip(scaled, 0.0, 1.0) * (hi - lo) + lo).astype(np.float32)
 
 
-def normalize(x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_range=None) -> np.ndarray:
+def normalize(
+    x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_range=None
+) -> np.ndarray:
     """Rescale intensities linearly to ``[0, 1]``, ``[-1, 1]`` or any ``out_range``.
 
     Parameters
@@ -117,9 +124,9 @@ def normalize(x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_
     out_range : (float, float)
         Target interval; ``(0, 1)`` by default, ``(-1, 1)`` for tanh-style inputs.
     in_range : (float, float), optional
-        Input interval mapped onto ``out_range`` (values outside are clipped). Defaults to the
-        array's own minimum and maximum; fix it (e.g. ``(0, 255)``) when images must be scaled
-        alike.
+        Input interval mapped onto ``out_range`` (values outside are clipped). Defaults
+        to the array's own minimum and maximum; fix it (e.g. ``(0, 255)``) when images
+        must be scaled alike.
 
     Returns
     -------
@@ -131,7 +138,9 @@ def normalize(x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_
     Taught in: *Chapter 3 — Algorithms and workflow*.
     """
     x = _finite(x, "x").astype(np.float32, copy=False)
-    lo_in, hi_in = (float(x.min()), float(x.max())) if in_range is None else map(float, in_range)
+    lo_in, hi_in = (
+        (float(x.min()), float(x.max())) if in_range is None else map(float, in_range)
+    )
     lo, hi = out_range
     if hi_in <= lo_in:
         return np.full(x.shape, lo, np.float32)
@@ -140,11 +149,12 @@ def normalize(x: np.ndarray, out_range: tuple[float, float] = (0.0, 1.0), *, in_
 
 
 def zscore(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Standardise to zero mean and unit standard deviation (the usual normalisation for MR).
+    """Standardise to zero mean and unit standard deviation (the usual normalisation for
+    MR).
 
-    MR intensities are in arbitrary units that differ between scanners and even sessions, so
-    windows in fixed units make no sense; z-scoring per image (optionally over a body mask)
-    makes images comparable.
+    MR intensities are in arbitrary units that differ between scanners and even
+    sessions, so windows in fixed units make no sense; z-scoring per image (optionally
+    over a body mask) makes images comparable.
 
     Parameters
     ----------
@@ -167,11 +177,16 @@ def zscore(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     if ref.size == 0:
         raise DataError("zscore mask selects no pixels")
     sd = float(ref.std())
-    return ((x - float(ref.mean())) / sd).astype(np.float32) if sd > 0 else np.zeros_like(x)
+    return (
+        ((x - float(ref.mean())) / sd).astype(np.float32)
+        if sd > 0
+        else np.zeros_like(x)
+    )
 
 
 def resize(image: np.ndarray, shape: Sequence[int], *, order: int = 1) -> np.ndarray:
-    """Resize an image (or each image of a stack) to ``shape`` pixels, ignoring physical spacing.
+    """Resize an image (or each image of a stack) to ``shape`` pixels, ignoring physical
+    spacing.
 
     Parameters
     ----------
@@ -189,8 +204,8 @@ def resize(image: np.ndarray, shape: Sequence[int], *, order: int = 1) -> np.nda
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*. Use :func:`resample` when the physical
-    pixel size matters (combining scans, measuring in millimetres).
+    Taught in: *Chapter 3 — Algorithms and workflow*. Use :func:`resample` when the
+    physical pixel size matters (combining scans, measuring in millimetres).
     """
     image = _finite(image, "image")
     if image.ndim not in (2, 3):
@@ -215,8 +230,8 @@ def resample(
 ) -> np.ndarray:
     """Resample a 2D image or 3D volume to a new physical pixel/voxel spacing.
 
-    The physical extent (pixels times spacing) is kept, so the number of pixels along each
-    axis becomes ``round(n * spacing / new_spacing)``.
+    The physical extent (pixels times spacing) is kept, so the number of pixels along
+    each axis becomes ``round(n * spacing / new_spacing)``.
 
     Parameters
     ----------
@@ -245,10 +260,15 @@ def resample(
     image = _finite(image, "image")
     spacing, new_spacing = tuple(map(float, spacing)), tuple(map(float, new_spacing))
     if not (image.ndim == len(spacing) == len(new_spacing)) or image.ndim not in (2, 3):
-        raise DataError(f"image of {image.ndim} dimensions needs 2 or 3 spacings each, got {spacing} -> {new_spacing}")
+        raise DataError(
+            f"image of {image.ndim} dimensions needs 2 or 3 spacings each, got {spacing} -> {new_spacing}"
+        )
     if min(spacing + new_spacing) <= 0:
         raise DataError(f"spacings must be positive, got {spacing} -> {new_spacing}")
-    target = [max(1, int(round(n * s / t))) for n, s, t in zip(image.shape, spacing, new_spacing)]
+    target = [
+        max(1, int(round(n * s / t)))
+        for n, s, t in zip(image.shape, spacing, new_spacing)
+    ]
     zoom = [t / n for t, n in zip(target, image.shape)]
     src = image if order == 0 else image.astype(np.float32, copy=False)
     out = ndimage.zoom(src, zoom, order=order, mode="nearest", grid_mode=True)
@@ -277,13 +297,16 @@ def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
 
     Notes
     -----
-    Taught in: *Chapter 3*; equal to ``keras.utils.to_categorical`` (checked in the tests).
-    A binary problem with a single sigmoid output needs no one-hot labels at all.
+    Taught in: *Chapter 3*; equal to ``keras.utils.to_categorical`` (checked in the
+    tests). A binary problem with a single sigmoid output needs no one-hot labels at
+    all.
     """
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise DataError(f"labels must be one-dimensional, got shape {labels.shape}")
-    if labels.size and (labels.dtype.kind not in "iub" and not np.all(np.equal(np.mod(labels, 1), 0))):
+    if labels.size and (
+        labels.dtype.kind not in "iub" and not np.all(np.equal(np.mod(labels, 1), 0))
+    ):
         raise DataError("labels must be integers")
     labels = labels.astype(np.int64)
     if labels.size and labels.min() < 0:
@@ -296,13 +319,22 @@ def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
     return out
 
 
-def match_grid(image: np.ndarray, spacing, reference_shape, reference_spacing, *, order: int = 1, fill: float = 0.0) -> np.ndarray:
-    """Put an image on another image's pixel grid (same centre), so the two can be overlaid.
+def match_grid(
+    image: np.ndarray,
+    spacing,
+    reference_shape,
+    reference_spacing,
+    *,
+    order: int = 1,
+    fill: float = 0.0,
+) -> np.ndarray:
+    """Put an image on another image's pixel grid (same centre), so the two can be
+    overlaid.
 
-    The image is resampled to ``reference_spacing`` (:func:`resample`) and then cropped or
-    padded symmetrically to ``reference_shape``. Both images are assumed to share their
-    centre and orientation, as the book's synthetic CT/MR pairs do; real scans also need
-    registration, which this does not do.
+    The image is resampled to ``reference_spacing`` (:func:`resample`) and then cropped
+    or padded symmetrically to ``reference_shape``. Both images are assumed to share
+    their centre and orientation, as the book's synthetic CT/MR pairs do; real scans
+    also need registration, which this does not do.
 
     Parameters
     ----------
@@ -344,7 +376,9 @@ def match_grid(image: np.ndarray, spacing, reference_shape, reference_spacing, *
     return out
 
 
-def model_inputs(data: SliceSet, *, window="abdomen", out_range=(0.0, 1.0)) -> np.ndarray:
+def model_inputs(
+    data: SliceSet, *, window="abdomen", out_range=(0.0, 1.0)
+) -> np.ndarray:
     """Images as a float32 ``(N, H, W, 1)`` array scaled for a network.
 
     CT in HU goes through the display ``window``; anything else (8-bit PNG, MedMNIST) is

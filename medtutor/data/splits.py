@@ -1,7 +1,7 @@
 """Patient-level, stratified train/validation/test splits.
 
-Taught in: *Chapter 3 — Algorithms and workflow*, which shows that a split by slice leaks
-(slices of one patient look alike) and inflates the test score.
+Taught in: *Chapter 3 — Algorithms and workflow*, which shows that a split by slice
+leaks (slices of one patient look alike) and inflates the test score.
 """
 
 from __future__ import annotations
@@ -17,8 +17,16 @@ __all__ = ["patient_split", "slice_split"]
 
 def _check_fractions(fractions) -> tuple[float, float, float]:
     fr = tuple(float(f) for f in fractions)
-    if len(fr) != 3 or min(fr) < 0 or not np.isclose(sum(fr), 1.0) or fr[0] == 0 or fr[2] == 0:
-        raise DataError(f"fractions must be three non-negative numbers summing to 1 (train and test > 0), got {fractions}")
+    if (
+        len(fr) != 3
+        or min(fr) < 0
+        or not np.isclose(sum(fr), 1.0)
+        or fr[0] == 0
+        or fr[2] == 0
+    ):
+        raise DataError(
+            f"fractions must be three non-negative numbers summing to 1 (train and test > 0), got {fractions}"
+        )
     return fr
 
 
@@ -29,10 +37,11 @@ def patient_split(
     fractions=(0.6, 0.2, 0.2),
     seed: int = 0,
 ) -> np.ndarray:
-    """Assign every slice to ``"train"``, ``"val"`` or ``"test"`` so that no patient is in two splits.
+    """Assign every slice to ``"train"``, ``"val"`` or ``"test"`` so that no patient is
+    in two splits.
 
-    Patients are stratified by whether *any* of their slices is positive, so each split gets a
-    similar share of patients with the finding.
+    Patients are stratified by whether *any* of their slices is positive, so each split
+    gets a similar share of patients with the finding.
 
     Parameters
     ----------
@@ -72,7 +81,9 @@ def patient_split(
     f_train, f_val, f_test = _check_fractions(fractions)
     patients, inverse = np.unique(pids, return_inverse=True)
     if len(patients) < 3:
-        raise DataError(f"a three-way patient split needs at least 3 patients, got {len(patients)}")
+        raise DataError(
+            f"a three-way patient split needs at least 3 patients, got {len(patients)}"
+        )
     positive = np.zeros(len(patients), np.int64)
     np.maximum.at(positive, inverse, (np.asarray(y) > 0).astype(np.int64))
     strat = positive if np.bincount(positive).min() >= 3 else None
@@ -80,13 +91,17 @@ def patient_split(
 
     def cut(items, size, labels):
         try:
-            return train_test_split(items, test_size=size, random_state=seed, stratify=labels)
+            return train_test_split(
+                items, test_size=size, random_state=seed, stratify=labels
+            )
         except ValueError:  # too few patients of one kind to stratify: split without it
             return train_test_split(items, test_size=size, random_state=seed)
 
     rest, test = cut(idx, f_test, strat)
     if f_val > 0:
-        train, val = cut(rest, f_val / (f_train + f_val), strat[rest] if strat is not None else None)
+        train, val = cut(
+            rest, f_val / (f_train + f_val), strat[rest] if strat is not None else None
+        )
     else:
         train, val = rest, idx[:0]
     which = np.empty(len(patients), dtype="<U5")
@@ -94,8 +109,11 @@ def patient_split(
     return which[inverse]
 
 
-def slice_split(n: int | SliceSet, *, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> np.ndarray:
-    """Assign slices to splits at random, ignoring patients: **the wrong way**, kept for comparison.
+def slice_split(
+    n: int | SliceSet, *, fractions=(0.6, 0.2, 0.2), seed: int = 0
+) -> np.ndarray:
+    """Assign slices to splits at random, ignoring patients: **the wrong way**, kept for
+    comparison.
 
     Parameters
     ----------

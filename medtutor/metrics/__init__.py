@@ -1,33 +1,11 @@
-"""Evaluation metrics: classification (ROC, PR, operating points, calibration) and images
-(Dice, IoU, HD95, PSNR, SSIM).
+"""Evaluation metrics for classifiers (ROC, PR, operating points, calibration) and for
+images (Dice, IoU, HD95, PSNR, SSIM).
 
 Free of TensorFlow: metrics work on NumPy arrays of labels, scores and masks.
 """
 
-from medtutor.metrics.classification import (
-    accuracy,
-    average_precision,
-    bootstrap_auc,
-    calibration,
-    check_binary,
-    operating_point,
-    roc_auc,
-    threshold_for_sensitivity,
-)
-from medtutor.metrics.image import dice, hausdorff95, iou, psnr, ssim
+from medtutor.metrics import classification, image
+from medtutor.metrics.classification import *
+from medtutor.metrics.image import *
 
-__all__ = [
-    "accuracy",
-    "average_precision",
-    "bootstrap_auc",
-    "calibration",
-    "check_binary",
-    "dice",
-    "hausdorff95",
-    "iou",
-    "operating_point",
-    "psnr",
-    "roc_auc",
-    "ssim",
-    "threshold_for_sensitivity",
-]
+__all__ = sorted([*classification.__all__, *image.__all__])

@@ -1,9 +1,9 @@
-"""Clinical-style evaluation of a binary classifier: ROC with a patient-level bootstrap CI, PR,
-operating points, confusion matrix and calibration.
+"""Clinical-style evaluation of a binary classifier: ROC with a patient-level bootstrap
+CI, PR, operating points, confusion matrix and calibration.
 
-Taught in: *Chapter 4.1 — the liver case study*. Each function checks its input and then relies
-on scikit-learn for the arithmetic; ``tests/test_metrics.py`` checks them against scikit-learn and
-against hand computations.
+Taught in: *Chapter 4.1 — the liver case study*. Each function checks its input and then
+relies on scikit-learn for the arithmetic; ``tests/test_metrics.py`` checks them against
+scikit-learn and against hand computations.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ __all__ = [
 ]
 
 
-def check_binary(y_true, y_score, *, need_both_classes: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def check_binary(
+    y_true, y_score, *, need_both_classes: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Validate labels and scores of a binary problem; return them as 1-D arrays.
 
     Raises
@@ -50,12 +52,16 @@ def check_binary(y_true, y_score, *, need_both_classes: bool = True) -> tuple[np
     if len(y) == 0:
         raise ValueError("no examples")
     if not np.isfinite(s).all():
-        raise ValueError(f"scores contain {int((~np.isfinite(s)).sum())} NaN or inf values")
+        raise ValueError(
+            f"scores contain {int((~np.isfinite(s)).sum())} NaN or inf values"
+        )
     values = set(np.unique(y).tolist())
     if not values <= {0, 1}:
         raise ValueError(f"labels must be 0 or 1, found {sorted(values - {0, 1})}")
     if need_both_classes and len(values) < 2:
-        raise ValueError(f"only class {values.pop()} is present; ROC and PR need both classes")
+        raise ValueError(
+            f"only class {values.pop()} is present; ROC and PR need both classes"
+        )
     return y.astype(int), s
 
 
@@ -72,7 +78,8 @@ def accuracy(y_true, y_score, threshold: float = 0.5) -> float:
 
 
 def roc_auc(y_true, y_score) -> float:
-    """Area under the ROC curve (:func:`sklearn.metrics.roc_auc_score`) after input checks.
+    """Area under the ROC curve (:func:`sklearn.metrics.roc_auc_score`) after input
+    checks.
 
     Notes
     -----
@@ -93,12 +100,21 @@ def average_precision(y_true, y_score) -> float:
     return float(skm.average_precision_score(y, s))
 
 
-def bootstrap_auc(y_true, y_score, groups=None, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> dict:
-    """ROC-AUC with a percentile bootstrap confidence interval that resamples *patients*.
+def bootstrap_auc(
+    y_true,
+    y_score,
+    groups=None,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> dict:
+    """ROC-AUC with a percentile bootstrap confidence interval that resamples
+    *patients*.
 
-    Slices of one patient are correlated, so resampling slices would make the interval too
-    narrow. Each bootstrap sample draws patients with replacement and keeps all their slices.
-    Samples that happen to contain a single class are redrawn.
+    Slices of one patient are correlated, so resampling slices would make the interval
+    too narrow. Each bootstrap sample draws patients with replacement and keeps all
+    their slices. Samples that happen to contain a single class are redrawn.
 
     Parameters
     ----------
@@ -116,7 +132,8 @@ def bootstrap_auc(y_true, y_score, groups=None, *, n_boot: int = 1000, level: fl
     Returns
     -------
     dict
-        ``auc`` (on all data), ``low``, ``high``, ``level``, ``n_boot`` and ``n_groups``.
+        ``auc`` (on all data), ``low``, ``high``, ``level``, ``n_boot`` and
+        ``n_groups``.
 
     Notes
     -----
@@ -136,13 +153,24 @@ def bootstrap_auc(y_true, y_score, groups=None, *, n_boot: int = 1000, level: fl
     while len(aucs) < n_boot:
         tries += 1
         if tries > 20 * n_boot:
-            raise ValueError("almost every bootstrap sample has a single class: too few patients of one class")
-        idx = np.concatenate([members[g] for g in rng.integers(0, len(uniq), len(uniq))])
+            raise ValueError(
+                "almost every bootstrap sample has a single class: too few patients of one class"
+            )
+        idx = np.concatenate(
+            [members[g] for g in rng.integers(0, len(uniq), len(uniq))]
+        )
         if y[idx].min() == y[idx].max():
             continue
         aucs.append(skm.roc_auc_score(y[idx], s[idx]))
     low, high = np.quantile(aucs, [(1 - level) / 2, 1 - (1 - level) / 2])
-    return {"auc": float(skm.roc_auc_score(y, s)), "low": float(low), "high": float(high), "level": level, "n_boot": n_boot, "n_groups": len(uniq)}
+    return {
+        "auc": float(skm.roc_auc_score(y, s)),
+        "low": float(low),
+        "high": float(high),
+        "level": level,
+        "n_boot": n_boot,
+        "n_groups": len(uniq),
+    }
 
 
 def threshold_for_sensitivity(y_true, y_score, target: float = 0.9) -> float:
@@ -168,20 +196,29 @@ def operating_point(y_true, y_score, threshold: float) -> dict:
     Returns
     -------
     dict
-        ``tp``, ``fp``, ``tn``, ``fn``, ``sensitivity``, ``specificity``, ``ppv`` (precision),
-        ``npv`` and ``threshold``. Rates with a zero denominator are NaN.
+        ``tp``, ``fp``, ``tn``, ``fn``, ``sensitivity``, ``specificity``, ``ppv``
+        (precision), ``npv`` and ``threshold``. Rates with a zero denominator are NaN.
 
     Notes
     -----
-    Taught in: *Chapter 4.1*; the counts come from :func:`sklearn.metrics.confusion_matrix`.
+    Taught in: *Chapter 4.1*; the counts come from
+    :func:`sklearn.metrics.confusion_matrix`.
     """
     y, s = check_binary(y_true, y_score, need_both_classes=False)
-    tn, fp, fn, tp = skm.confusion_matrix(y, (s >= threshold).astype(int), labels=[0, 1]).ravel()
+    tn, fp, fn, tp = skm.confusion_matrix(
+        y, (s >= threshold).astype(int), labels=[0, 1]
+    ).ravel()
     rate = lambda a, b: float(a / (a + b)) if a + b else float("nan")  # noqa: E731
     return {
         "threshold": float(threshold),
-        "tp": int(tp), "fp": int(fp), "tn": int(tn), "fn": int(fn),
-        "sensitivity": rate(tp, fn), "specificity": rate(tn, fp), "ppv": rate(tp, fp), "npv": rate(tn, fn),
+        "tp": int(tp),
+        "fp": int(fp),
+        "tn": int(tn),
+        "fn": int(fn),
+        "sensitivity": rate(tp, fn),
+        "specificity": rate(tn, fp),
+        "ppv": rate(tp, fp),
+        "npv": rate(tn, fn),
     }
 
 
@@ -191,8 +228,8 @@ def calibration(y_true, y_score, n_bins: int = 10) -> dict:
     Returns
     -------
     dict
-        ``brier`` (:func:`sklearn.metrics.brier_score_loss`), and for each non-empty bin of equal
-        width: ``mean_predicted``, ``observed_fraction`` (from
+        ``brier`` (:func:`sklearn.metrics.brier_score_loss`), and for each non-empty bin
+        of equal width: ``mean_predicted``, ``observed_fraction`` (from
         :func:`sklearn.calibration.calibration_curve`) and ``count``.
 
     Raises
@@ -202,14 +239,16 @@ def calibration(y_true, y_score, n_bins: int = 10) -> dict:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*. A calibrated model's points lie on the diagonal: of the slices
-    given probability 0.8, 80 % have a tumour.
+    Taught in: *Chapter 4.1*. A calibrated model's points lie on the diagonal: of the
+    slices given probability 0.8, 80 % have a tumour.
     """
     y, s = check_binary(y_true, y_score, need_both_classes=False)
     if s.min() < 0 or s.max() > 1:
         raise ValueError("calibration needs probabilities in [0, 1]")
     observed, predicted = calibration_curve(y, s, n_bins=n_bins, strategy="uniform")
-    counts = np.bincount(np.clip((s * n_bins).astype(int), 0, n_bins - 1), minlength=n_bins)
+    counts = np.bincount(
+        np.clip((s * n_bins).astype(int), 0, n_bins - 1), minlength=n_bins
+    )
     return {
         "brier": float(skm.brier_score_loss(y, s)),
         "mean_predicted": predicted,

@@ -1,8 +1,9 @@
-"""Metrics for images that models produce: Dice, IoU, 95th-percentile Hausdorff distance, PSNR, SSIM.
+"""Metrics for images that models produce: Dice, IoU, 95th-percentile Hausdorff
+distance, PSNR, SSIM.
 
-Taught in: *Chapter 4.2 — imaging computation*. PSNR and SSIM come from scikit-image; Dice, IoU
-and HD95 are short enough to write here and are checked against scikit-image and SciPy in
-``tests/test_image_metrics.py``.
+Taught in: *Chapter 4.2 — imaging computation*. PSNR and SSIM come from scikit-image;
+Dice, IoU and HD95 are short enough to write here and are checked against scikit-image
+and SciPy in ``tests/test_image_metrics.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ __all__ = ["dice", "hausdorff95", "iou", "psnr", "ssim"]
 def _pair(a, b, name_a="truth", name_b="prediction"):
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
-        raise ValueError(f"{name_a} has shape {a.shape} but {name_b} has shape {b.shape}")
+        raise ValueError(
+            f"{name_a} has shape {a.shape} but {name_b} has shape {b.shape}"
+        )
     return a, b
 
 
@@ -36,7 +39,8 @@ def dice(truth, prediction) -> float:
 
 
 def iou(truth, prediction) -> float:
-    """Intersection over union (Jaccard index) ``|A n B| / |A u B|``; both empty gives 1.0.
+    """Intersection over union (Jaccard index) ``|A n B| / |A u B|``; both empty gives
+    1.0.
 
     Notes
     -----
@@ -52,12 +56,15 @@ def _surface(mask):
     return mask & ~ndimage.binary_erosion(mask)
 
 
-def hausdorff95(truth, prediction, spacing=(1.0, 1.0), *, percentile: float = 95.0) -> float:
-    """95th-percentile symmetric Hausdorff distance between two masks' boundaries, in millimetres.
+def hausdorff95(
+    truth, prediction, spacing=(1.0, 1.0), *, percentile: float = 95.0
+) -> float:
+    """95th-percentile symmetric Hausdorff distance between two masks' boundaries, in
+    millimetres.
 
     For every boundary pixel of each mask, the distance to the other mask's boundary is
-    measured (with the physical ``spacing``); the result is the 95th percentile of all those
-    distances, which, unlike the maximum, is not ruled by one stray pixel.
+    measured (with the physical ``spacing``); the result is the 95th percentile of all
+    those distances, which, unlike the maximum, is not ruled by one stray pixel.
 
     Parameters
     ----------
@@ -71,8 +78,8 @@ def hausdorff95(truth, prediction, spacing=(1.0, 1.0), *, percentile: float = 95
     Returns
     -------
     float
-        0.0 when both masks are empty, ``inf`` when exactly one is (the distance is undefined;
-        report such cases separately).
+        0.0 when both masks are empty, ``inf`` when exactly one is (the distance is
+        undefined; report such cases separately).
 
     Raises
     ------
@@ -99,28 +106,38 @@ def hausdorff95(truth, prediction, spacing=(1.0, 1.0), *, percentile: float = 95
 
 
 def psnr(reference, image, data_range: float = 1.0) -> float:
-    """Peak signal-to-noise ratio in dB (:func:`skimage.metrics.peak_signal_noise_ratio`).
+    """Peak signal-to-noise ratio in dB
+    (:func:`skimage.metrics.peak_signal_noise_ratio`).
 
     Notes
     -----
-    Taught in: *Chapter 4.2*. ``data_range`` is the span of possible values (1 for images
-    scaled to [0, 1]); +6 dB means half the root-mean-square error.
+    Taught in: *Chapter 4.2*. ``data_range`` is the span of possible values (1 for
+    images scaled to [0, 1]); +6 dB means half the root-mean-square error.
     """
-    from skimage.metrics import peak_signal_noise_ratio  # noqa: PLC0415
+    from skimage.metrics import peak_signal_noise_ratio
 
     ref, img = _pair(reference, image, "reference", "image")
-    return float(peak_signal_noise_ratio(ref.astype(np.float64), img.astype(np.float64), data_range=data_range))
+    return float(
+        peak_signal_noise_ratio(
+            ref.astype(np.float64), img.astype(np.float64), data_range=data_range
+        )
+    )
 
 
 def ssim(reference, image, data_range: float = 1.0) -> float:
-    """Structural similarity index (:func:`skimage.metrics.structural_similarity`), 1 = identical.
+    """Structural similarity index (:func:`skimage.metrics.structural_similarity`), 1 =
+    identical.
 
     Notes
     -----
     Taught in: *Chapter 4.2*. SSIM compares local means, contrasts and structure, so it
     tracks perceived quality better than PSNR.
     """
-    from skimage.metrics import structural_similarity  # noqa: PLC0415
+    from skimage.metrics import structural_similarity
 
     ref, img = _pair(reference, image, "reference", "image")
-    return float(structural_similarity(ref.astype(np.float64), img.astype(np.float64), data_range=data_range))
+    return float(
+        structural_similarity(
+            ref.astype(np.float64), img.astype(np.float64), data_range=data_range
+        )
+    )

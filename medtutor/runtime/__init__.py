@@ -4,17 +4,12 @@ Taught in: *Setting up* (``book/setup.ipynb``); every training chapter opens wit
 Importing this package does not import TensorFlow.
 """
 
-from medtutor.runtime.devices import describe_strategy, select_strategy, strategy_for_devices
-from medtutor.runtime.quiet import import_tensorflow, silenced_fd2
-from medtutor.runtime.seeding import seed_everything
-from medtutor.runtime.versions import versions
+from medtutor.runtime import devices, environment, quiet, seeding
+from medtutor.runtime.devices import *
+from medtutor.runtime.environment import *
+from medtutor.runtime.quiet import *
+from medtutor.runtime.seeding import *
 
-__all__ = [
-    "describe_strategy",
-    "import_tensorflow",
-    "seed_everything",
-    "select_strategy",
-    "silenced_fd2",
-    "strategy_for_devices",
-    "versions",
-]
+__all__ = sorted(
+    [*devices.__all__, *quiet.__all__, *seeding.__all__, *environment.__all__]
+)

@@ -50,9 +50,9 @@ def select_strategy(mixed_precision: str = "auto"):
     Parameters
     ----------
     mixed_precision : {"auto", "on", "off"}
-        ``"auto"`` (default) turns on the ``mixed_float16`` Keras policy only when a GPU is
-        used; ``"off"`` keeps ``float32`` everywhere; ``"on"`` forces mixed precision even on
-        a CPU (slow there; for experiments only).
+        ``"auto"`` (default) turns on the ``mixed_float16`` Keras policy only when a GPU
+        is used; ``"off"`` keeps ``float32`` everywhere; ``"on"`` forces mixed precision
+        even on a CPU (slow there; for experiments only).
 
     Returns
     -------
@@ -73,9 +73,11 @@ def select_strategy(mixed_precision: str = "auto"):
     the book's model builders do this for you.
     """
     if mixed_precision not in _VALID_PRECISION:
-        raise ValueError(f"mixed_precision must be one of {_VALID_PRECISION}, got {mixed_precision!r}")
+        raise ValueError(
+            f"mixed_precision must be one of {_VALID_PRECISION}, got {mixed_precision!r}"
+        )
     tf = import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
     strategy = strategy_for_devices(gpus)
@@ -102,7 +104,7 @@ def describe_strategy(strategy=None) -> str:
     Taught in: *Setting up*.
     """
     tf = import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     strategy = strategy if strategy is not None else tf.distribute.get_strategy()
     kind = type(strategy).__name__
@@ -112,11 +114,18 @@ def describe_strategy(strategy=None) -> str:
         name = kind
     try:
         devices = tuple(strategy.extended.worker_devices)
-    except (AttributeError, RuntimeError):  # the default strategy does not list its devices
+    except (
+        AttributeError,
+        RuntimeError,
+    ):  # the default strategy does not list its devices
         devices = ()
-    device_types = sorted({d.split("device:")[-1].split(":")[0].upper() for d in devices}) or ["CPU"]
+    device_types = sorted(
+        {d.split("device:")[-1].split(":")[0].upper() for d in devices}
+    ) or ["CPU"]
     replicas = strategy.num_replicas_in_sync
     policy = keras.mixed_precision.global_policy()
-    compute = "mixed float16" if policy.compute_dtype == "float16" else policy.compute_dtype
+    compute = (
+        "mixed float16" if policy.compute_dtype == "float16" else policy.compute_dtype
+    )
     plural = "replica" if replicas == 1 else "replicas"
     return f"{name} on {'+'.join(device_types)}, {replicas} {plural}, {compute} compute"

@@ -2,13 +2,13 @@
 
 Taught in: *Setting up* (``book/setup.ipynb``).
 
-TensorFlow's C++ runtime writes lines such as ``oneDNN custom operations are on`` and the
-CPU-feature notice straight to file descriptor 2 while it is imported. In a notebook executed
-normally, ipykernel captures that descriptor and the lines are stored in the notebook; under
-``pytest --nbval`` it does not, so the stored output no longer matches and strict nbval fails.
-:func:`import_tensorflow` points descriptor 2 at ``/dev/null`` for the duration of the import
-(oneDNN stays on: switching it off would halve training speed) and raises the C++ log threshold
-so later warnings stay quiet too.
+TensorFlow's C++ runtime writes lines such as ``oneDNN custom operations are on`` and
+the CPU-feature notice straight to file descriptor 2 while it is imported. In a notebook
+executed normally, ipykernel captures that descriptor and the lines are stored in the
+notebook; under ``pytest --nbval`` it does not, so the stored output no longer matches
+and strict nbval fails. :func:`import_tensorflow` points descriptor 2 at ``/dev/null``
+for the duration of the import (oneDNN stays on: switching it off would halve training
+speed) and raises the C++ log threshold so later warnings stay quiet too.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ __all__ = ["import_tensorflow", "silenced_fd2"]
 
 #: Environment defaults applied before TensorFlow is imported (existing values win).
 TF_ENV_DEFAULTS = {
-    # Hide C++ log lines below FATAL. TF 2.21 logs a harmless "NodeDef mentions attribute
-    # use_unbounded_threadpool" ERROR line on the first tf.data map; real failures still raise
-    # Python exceptions that carry their message. Set the variable yourself to see everything.
+    # Hide C++ log lines below FATAL. TF 2.21 logs a harmless "NodeDef mentions
+    # attribute use_unbounded_threadpool" ERROR line on the first tf.data map; real
+    # failures still raise Python exceptions that carry their message. Set the variable
+    # yourself to see everything.
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "KERAS_BACKEND": "tensorflow",
 }
@@ -34,8 +35,8 @@ TF_ENV_DEFAULTS = {
 def silenced_fd2():
     """Redirect the process-level standard error (file descriptor 2) to ``/dev/null``.
 
-    Python-level ``sys.stderr`` is flushed first and keeps working afterwards; only output
-    written at the C level during the ``with`` block is discarded.
+    Python-level ``sys.stderr`` is flushed first and keeps working afterwards; only
+    output written at the C level during the ``with`` block is discarded.
 
     Taught in: *Setting up*.
     """
@@ -86,12 +87,12 @@ def import_tensorflow() -> ModuleType:
     for key, value in TF_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
     with silenced_fd2():
-        import tensorflow as tf  # noqa: PLC0415
-
         # Keras registers its own absl handlers on first import: do it while quiet, too.
-        import keras  # noqa: F401, PLC0415
+        import keras  # noqa: F401
+        import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
-        # Initialise the runtime (device discovery prints on first use) while still quiet.
+        # Initialise the runtime (device discovery prints on first use) while still
+        # quiet.
         tf.config.list_physical_devices()
     return tf

@@ -15,7 +15,9 @@ from medtutor.runtime.quiet import import_tensorflow
 __all__ = ["seed_everything"]
 
 
-def seed_everything(seed: int = 0, *, deterministic_ops: bool = True) -> np.random.Generator:
+def seed_everything(
+    seed: int = 0, *, deterministic_ops: bool = True
+) -> np.random.Generator:
     """Seed every random number generator a chapter uses, and return a NumPy generator.
 
     Parameters
@@ -52,7 +54,7 @@ def seed_everything(seed: int = 0, *, deterministic_ops: bool = True) -> np.rand
     random.seed(seed)
     np.random.seed(seed)
     tf = import_tensorflow()
-    import keras  # noqa: PLC0415
+    import keras
 
     keras.utils.set_random_seed(seed)  # Python, NumPy and the TF backend together
     if deterministic_ops:

@@ -22,12 +22,17 @@ ACTIVATIONS = {
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "leaky_relu": lambda z: np.where(z > 0, z, 0.2 * z),
-    "gelu": lambda z: 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3))),
+    "gelu": lambda z: (
+        0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3)))
+    ),
 }
 
 
-def dense(x: np.ndarray, weights: np.ndarray, bias: np.ndarray, activation: str = "linear") -> np.ndarray:
-    """One fully connected layer: ``a_i = f(sum_j x_j W_ji + b_i)`` for every unit ``i``.
+def dense(
+    x: np.ndarray, weights: np.ndarray, bias: np.ndarray, activation: str = "linear"
+) -> np.ndarray:
+    """One fully connected layer: ``a_i = f(sum_j x_j W_ji + b_i)`` for every unit
+    ``i``.
 
     Parameters
     ----------
@@ -52,11 +57,14 @@ def dense(x: np.ndarray, weights: np.ndarray, bias: np.ndarray, activation: str 
     return ACTIVATIONS[activation](x @ weights + bias)
 
 
-def conv2d(image: np.ndarray, kernel: np.ndarray, *, padding: str = "valid") -> np.ndarray:
-    """2D convolution as deep-learning libraries define it (cross-correlation), one channel.
+def conv2d(
+    image: np.ndarray, kernel: np.ndarray, *, padding: str = "valid"
+) -> np.ndarray:
+    """2D convolution as deep-learning libraries define it (cross-correlation), one
+    channel.
 
-    ``out[r, c] = sum_{u, v} image[r + u, c + v] * kernel[u, v]``. Libraries do not flip the
-    kernel, so this is what mathematicians call cross-correlation.
+    ``out[r, c] = sum_{u, v} image[r + u, c + v] * kernel[u, v]``. Libraries do not flip
+    the kernel, so this is what mathematicians call cross-correlation.
 
     Parameters
     ----------
@@ -65,7 +73,8 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, *, padding: str = "valid") -> 
     kernel : numpy.ndarray
         ``(kh, kw)``.
     padding : {"valid", "same"}
-        ``"valid"`` output is ``(H - kh + 1, W - kw + 1)``; ``"same"`` zero-pads to ``(H, W)``.
+        ``"valid"`` output is ``(H - kh + 1, W - kw + 1)``; ``"same"`` zero-pads to
+        ``(H, W)``.
 
     Returns
     -------
@@ -85,7 +94,9 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, *, padding: str = "valid") -> 
     return np.einsum("rcuv,uv->rc", windows, kernel)
 
 
-def pool2d(image: np.ndarray, size: int = 2, *, mode: str = "max", stride: int | None = None) -> np.ndarray:
+def pool2d(
+    image: np.ndarray, size: int = 2, *, mode: str = "max", stride: int | None = None
+) -> np.ndarray:
     """Max or average pooling over ``size x size`` windows (no padding).
 
     Parameters
@@ -97,9 +108,9 @@ def pool2d(image: np.ndarray, size: int = 2, *, mode: str = "max", stride: int |
     mode : {"max", "average"}
         What each window is reduced to.
     stride : int, optional
-        Step between windows; defaults to ``size`` (non-overlapping). A stride smaller than the
-        window gives *overlapping* pooling, which is probably what the source article's
-        "window pooling" meant: every pooling method works on windows.
+        Step between windows; defaults to ``size`` (non-overlapping). A stride smaller
+        than the window gives *overlapping* pooling, which is probably what the source
+        article's "window pooling" meant: every pooling method works on windows.
 
     Returns
     -------
@@ -111,7 +122,9 @@ def pool2d(image: np.ndarray, size: int = 2, *, mode: str = "max", stride: int |
     ``AveragePooling2D``.
     """
     stride = size if stride is None else stride
-    windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))[::stride, ::stride]
+    windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))[
+        ::stride, ::stride
+    ]
     if mode == "max":
         return windows.max(axis=(2, 3))
     if mode == "average":
@@ -122,9 +135,9 @@ def pool2d(image: np.ndarray, size: int = 2, *, mode: str = "max", stride: int |
 def receptive_fields(layers: list[tuple[str, int, int]]) -> list[dict]:
     """Receptive field of each layer of a stack of convolutions and poolings.
 
-    With kernel ``k`` and stride ``s``, the receptive field grows as
-    ``r_out = r_in + (k - 1) * j_in`` and the distance between neighbouring outputs, measured
-    in input pixels, as ``j_out = j_in * s``.
+    With kernel ``k`` and stride ``s``, the receptive field grows as ``r_out = r_in + (k
+    - 1) * j_in`` and the distance between neighbouring outputs, measured in input
+    pixels, as ``j_out = j_in * s``.
 
     Parameters
     ----------
@@ -138,11 +151,13 @@ def receptive_fields(layers: list[tuple[str, int, int]]) -> list[dict]:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts* ("CNNs capture global features" is only true once
-    the receptive field covers the image).
+    Taught in: *Chapter 2 — Core concepts* ("CNNs capture global features" is only true
+    once the receptive field covers the image).
     """
     r, j, out = 1, 1, []
     for name, k, s in layers:
         r, j = r + (k - 1) * j, j * s
-        out.append({"layer": name, "kernel": k, "stride": s, "receptive_field": r, "jump": j})
+        out.append(
+            {"layer": name, "kernel": k, "stride": s, "receptive_field": r, "jump": j}
+        )
     return out

@@ -1,7 +1,7 @@
 """Loss functions written out by hand in NumPy, each equal to its Keras version.
 
-Taught in: *Chapter 2 — Core concepts*. These are for reading, not for training: the training
-losses of the case studies are in :mod:`medtutor.losses`.
+Taught in: *Chapter 2 — Core concepts*. These are for reading, not for training: the
+training losses of the case studies are in :mod:`medtutor.losses`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ def binary_cross_entropy(y_true, p) -> float:
 
 
 def categorical_cross_entropy(y_onehot, p) -> float:
-    """Mean over examples of ``-sum_k y_k log p_k`` (``p`` rows are probability vectors).
+    """Mean over examples of ``-sum_k y_k log p_k`` (``p`` rows are probability
+    vectors).
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.categorical_crossentropy``.
+    Taught in: *Chapter 2 — Core concepts*; equals
+    ``keras.losses.categorical_crossentropy``.
     """
     y, p = np.asarray(y_onehot, float), np.asarray(p, float)
     p = np.clip(p / p.sum(axis=-1, keepdims=True), _EPS, 1 - _EPS)
@@ -60,32 +62,36 @@ def smooth_l1(y_true, y_pred, delta: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.Huber(delta)``. Used for
-    bounding-box regression in detectors, where outliers should not dominate.
+    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.Huber(delta)``. Used
+    for bounding-box regression in detectors, where outliers should not dominate.
     """
     e = np.abs(np.asarray(y_true, float) - np.asarray(y_pred, float))
     return float(np.mean(np.where(e <= delta, 0.5 * e**2, delta * (e - 0.5 * delta))))
 
 
 def dice_coefficient(y_true, y_pred, smooth: float = 1.0) -> float:
-    """Soft Dice coefficient ``(2 |A.B| + s) / (|A| + |B| + s)`` of a mask and a prediction.
+    """Soft Dice coefficient ``(2 |A.B| + s) / (|A| + |B| + s)`` of a mask and a
+    prediction.
 
     Notes
     -----
-    Taught in: *Chapter 2* and *Chapter 4.2*. ``smooth`` keeps the value defined when both
-    masks are empty (then the Dice is 1).
+    Taught in: *Chapter 2* and *Chapter 4.2*. ``smooth`` keeps the value defined when
+    both masks are empty (then the Dice is 1).
     """
     a, b = np.asarray(y_true, float).ravel(), np.asarray(y_pred, float).ravel()
     denominator = np.sum(a) + np.sum(b) + smooth
-    return 1.0 if denominator == 0 else float((2 * np.sum(a * b) + smooth) / denominator)
+    return (
+        1.0 if denominator == 0 else float((2 * np.sum(a * b) + smooth) / denominator)
+    )
 
 
 def dice_loss(y_true, y_pred, smooth: float = 1.0) -> float:
-    """``1 - dice_coefficient``: a loss that rewards overlap, insensitive to the empty background.
+    """``1 - dice_coefficient``: a loss that rewards overlap, insensitive to the empty
+    background.
 
     Notes
     -----
-    Taught in: *Chapter 2* and *Chapter 4.2*; equals ``keras.losses.Dice`` for ``smooth=0``
-    on a single example.
+    Taught in: *Chapter 2* and *Chapter 4.2*; equals ``keras.losses.Dice`` for
+    ``smooth=0`` on a single example.
     """
     return 1.0 - dice_coefficient(y_true, y_pred, smooth)

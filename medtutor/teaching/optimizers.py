@@ -1,4 +1,5 @@
-"""Optimizers on a two-parameter loss surface: watch SGD, momentum, Adagrad, RMSprop and Adam move.
+"""Optimizers on a two-parameter loss surface: watch SGD, momentum, Adagrad, RMSprop and
+Adam move.
 
 Taught in: *Chapter 2 — Core concepts*.
 """
@@ -16,11 +17,12 @@ _A, _B = 10.0, 0.5
 
 
 def ill_conditioned_loss(w1, w2):
-    """An elongated, rotated bowl ``L = 0.5 (a u^2 + b v^2)`` with its minimum at (1, 1).
+    """An elongated, rotated bowl ``L = 0.5 (a u^2 + b v^2)`` with its minimum at (1,
+    1).
 
-    ``u`` and ``v`` are the coordinates rotated by 30 degrees; the condition number ``a/b``
-    is 20, so plain gradient descent zig-zags across the valley and crawls along it. Works on
-    NumPy arrays and on TensorFlow tensors.
+    ``u`` and ``v`` are the coordinates rotated by 30 degrees; the condition number
+    ``a/b`` is 20, so plain gradient descent zig-zags across the valley and crawls along
+    it. Works on NumPy arrays and on TensorFlow tensors.
 
     Notes
     -----
@@ -32,7 +34,9 @@ def ill_conditioned_loss(w1, w2):
     return 0.5 * (_A * u * u + _B * v * v)
 
 
-def optimizer_paths(optimizers: dict, start=(-1.5, 2.5), steps: int = 60) -> dict[str, np.ndarray]:
+def optimizer_paths(
+    optimizers: dict, start=(-1.5, 2.5), steps: int = 60
+) -> dict[str, np.ndarray]:
     """Run each Keras optimizer on :func:`ill_conditioned_loss` and record the path.
 
     Parameters

@@ -1,6 +1,7 @@
 """Write files so that an error or Ctrl-C never leaves half of one behind.
 
-Taught in: *Using your own data* (the readers and the command line never leave partial output).
+Taught in: *Using your own data* (the readers and the command line never leave partial
+output).
 """
 
 from __future__ import annotations
@@ -20,25 +21,31 @@ __all__ = ["atomic_folder", "save_npz_atomic"]
 
 @contextmanager
 def atomic_folder(destination: str | os.PathLike):
-    """Yield a temporary folder beside ``destination`` that becomes it only if the block succeeds.
+    """Yield a temporary folder beside ``destination`` that becomes it only if the block
+    succeeds.
 
     Raises
     ------
     DataError
-        ``destination`` exists and is not an empty folder (nothing is overwritten or added to).
+        ``destination`` exists and is not an empty folder (nothing is overwritten or
+        added to).
 
     Notes
     -----
     Taught in: *Using your own data*.
     """
     destination = Path(destination)
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+    if destination.exists() and (
+        not destination.is_dir() or any(destination.iterdir())
+    ):
         raise DataError(
             f"{destination} already exists and is not an empty folder; choose a new one "
             "(medtutor never overwrites or adds to folders that are not empty)"
         )
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}-partial-", dir=destination.parent))
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{destination.name}-partial-", dir=destination.parent)
+    )
     try:
         yield tmp
         if destination.exists():
@@ -49,8 +56,11 @@ def atomic_folder(destination: str | os.PathLike):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def save_npz_atomic(path: str | os.PathLike, arrays: dict, *, compressed: bool = False) -> Path:
-    """Save ``arrays`` as an ``.npz`` file through a temporary file in the same folder and a rename.
+def save_npz_atomic(
+    path: str | os.PathLike, arrays: dict, *, compressed: bool = False
+) -> Path:
+    """Save ``arrays`` as an ``.npz`` file through a temporary file in the same folder
+    and a rename.
 
     Notes
     -----

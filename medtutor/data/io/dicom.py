@@ -1,8 +1,9 @@
 """DICOM: a file or a series folder -> an array in Hounsfield units with its spacing.
 
-Taught in: *Chapter 1 — Background* (stored values to HU on the CT slice that pydicom ships)
-and *Using your own data*. Reading is done by pydicom; this module adds the checks and the
-geometry (sorting slices along the patient axis, pixel and slice spacing).
+Taught in: *Chapter 1 — Background* (stored values to HU on the CT slice that pydicom
+ships) and *Using your own data*. Reading is done by pydicom; this module adds the
+checks and the geometry (sorting slices along the patient axis, pixel and slice
+spacing).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ __all__ = ["example_ct_path", "read_dicom", "write_dicom_series"]
 
 
 def example_ct_path() -> Path:
-    """Path of the real CT slice that pydicom ships (``CT_small.dcm``, 128x128, 0.66 mm pixels).
+    """Path of the real CT slice that pydicom ships (``CT_small.dcm``, 128x128, 0.66 mm
+    pixels).
 
     Returns
     -------
@@ -37,7 +39,7 @@ def example_ct_path() -> Path:
     -----
     Taught in: *Chapter 1 — Background*.
     """
-    from pydicom.data import get_testdata_file  # noqa: PLC0415
+    from pydicom.data import get_testdata_file
 
     return Path(get_testdata_file("CT_small.dcm"))
 
@@ -50,18 +52,24 @@ def _read_one(path: Path):
     except (OSError, EOFError, ValueError) as exc:
         raise DataError(f"{path}: unreadable DICOM ({exc})") from None
     if "PixelData" not in ds:
-        raise DataError(f"{path}: DICOM file without pixel data (a {ds.get('Modality', 'non-image')} object?)")
+        raise DataError(
+            f"{path}: DICOM file without pixel data (a {ds.get('Modality', 'non-image')} object?)"
+        )
     try:
         stored = ds.pixel_array
     except Exception as exc:  # truncated pixel data, unsupported compression
         raise DataError(f"{path}: cannot decode pixel data ({exc})") from None
     if stored.ndim != 2:
-        raise DataError(f"{path}: expected a single-frame grayscale image, got pixel array {stored.shape}")
+        raise DataError(
+            f"{path}: expected a single-frame grayscale image, got pixel array {stored.shape}"
+        )
     return ds, stored
 
 
 def _to_units(ds, stored) -> tuple[np.ndarray, str]:
-    values = apply_modality_lut(stored, ds).astype(np.float32)  # slope * stored + intercept
+    values = apply_modality_lut(stored, ds).astype(
+        np.float32
+    )  # slope * stored + intercept
     units = "HU" if ds.get("Modality") == "CT" else "a.u."
     return values, units
 
@@ -79,25 +87,26 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
     Parameters
     ----------
     path : path-like
-        A DICOM file, or a folder whose files are the slices of one series (any file names,
-        any order).
+        A DICOM file, or a folder whose files are the slices of one series (any file
+        names, any order).
     series_uid : str, optional
         Which series to read when the folder holds several.
 
     Returns
     -------
     Scan
-        For CT, ``array`` in Hounsfield units (``RescaleSlope * stored + RescaleIntercept``,
-        applied by :func:`pydicom.pixels.apply_modality_lut`); ``spacing`` is
-        ``(row, column)`` mm for a file and ``(slice, row, column)`` for a series, whose slices
-        are sorted along the patient axis by ``ImagePositionPatient`` (``InstanceNumber`` when
-        positions are missing).
+        For CT, ``array`` in Hounsfield units (``RescaleSlope * stored +
+        RescaleIntercept``, applied by :func:`pydicom.pixels.apply_modality_lut`);
+        ``spacing`` is ``(row, column)`` mm for a file and ``(slice, row, column)`` for
+        a series, whose slices are sorted along the patient axis by
+        ``ImagePositionPatient`` (``InstanceNumber`` when positions are missing).
 
     Raises
     ------
     DataError
-        No such path, an empty folder, a file that is not DICOM, no pixel data, several series
-        without ``series_uid``, or slices of different sizes. The message names the file.
+        No such path, an empty folder, a file that is not DICOM, no pixel data, several
+        series without ``series_uid``, or slices of different sizes. The message names
+        the file.
 
     Notes
     -----
@@ -108,39 +117,61 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
         ds, stored = _read_one(path)
         values, units = _to_units(ds, stored)
         return Scan(
-            values, _pixel_spacing(ds, path), modality=str(ds.get("Modality", "unknown")), units=units,
+            values,
+            _pixel_spacing(ds, path),
+            modality=str(ds.get("Modality", "unknown")),
+            units=units,
             meta={"file": path.name, "patient_id": str(ds.get("PatientID", ""))},
         )
     if not path.is_dir():
         raise DataError(f"{path}: no such file or folder")
-    files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith("."))
+    files = sorted(
+        f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")
+    )
     if not files:
         raise DataError(f"{path}: empty folder")
     slices = [(f, *_read_one(f)) for f in files]
     series = sorted({str(ds.get("SeriesInstanceUID", "")) for _, ds, _ in slices})
     if series_uid is not None:
-        slices = [s for s in slices if str(s[1].get("SeriesInstanceUID", "")) == series_uid]
+        slices = [
+            s for s in slices if str(s[1].get("SeriesInstanceUID", "")) == series_uid
+        ]
         if not slices:
             raise DataError(f"{path}: no slice of series {series_uid}; found {series}")
     elif len(series) > 1:
-        raise DataError(f"{path}: {len(series)} series in one folder ({', '.join(series)}); pass series_uid=")
+        raise DataError(
+            f"{path}: {len(series)} series in one folder ({', '.join(series)}); pass series_uid="
+        )
     shapes = {stored.shape for _, _, stored in slices}
     if len(shapes) > 1:
         raise DataError(f"{path}: slices of different sizes {sorted(shapes)}")
     first = slices[0][1]
     if all("ImagePositionPatient" in ds for _, ds, _ in slices):
-        orient = np.array(first.get("ImageOrientationPatient", [1, 0, 0, 0, 1, 0]), float)
+        orient = np.array(
+            first.get("ImageOrientationPatient", [1, 0, 0, 0, 1, 0]), float
+        )
         normal = np.cross(orient[:3], orient[3:])
-        keys = [float(np.dot(normal, np.array(ds.ImagePositionPatient, float))) for _, ds, _ in slices]
+        keys = [
+            float(np.dot(normal, np.array(ds.ImagePositionPatient, float)))
+            for _, ds, _ in slices
+        ]
     else:
-        keys = [float(ds.get("InstanceNumber", i)) for i, (_, ds, _) in enumerate(slices)]
+        keys = [
+            float(ds.get("InstanceNumber", i)) for i, (_, ds, _) in enumerate(slices)
+        ]
     order = np.argsort(keys, kind="stable")
     slices = [slices[i] for i in order]
     keys = np.array(keys)[order]
     gaps = np.diff(keys)
     if len(gaps) and np.any(np.isclose(gaps, 0)):
-        raise DataError(f"{path}: two slices at the same position; is one series stored twice?")
-    dz = float(np.median(np.abs(gaps))) if len(gaps) else float(first.get("SliceThickness", 1.0))
+        raise DataError(
+            f"{path}: two slices at the same position; is one series stored twice?"
+        )
+    dz = (
+        float(np.median(np.abs(gaps)))
+        if len(gaps)
+        else float(first.get("SliceThickness", 1.0))
+    )
     volume, units = [], "a.u."
     for _, ds, stored in slices:
         values, units = _to_units(ds, stored)
@@ -151,16 +182,26 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
         (dz, row, col),
         modality=str(first.get("Modality", "unknown")),
         units=units,
-        meta={"files": [f.name for f, _, _ in slices], "patient_id": str(first.get("PatientID", "")), "series_uid": series[0] if series else ""},
+        meta={
+            "files": [f.name for f, _, _ in slices],
+            "patient_id": str(first.get("PatientID", "")),
+            "series_uid": series[0] if series else "",
+        },
     )
 
 
-def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str = "ANON", shuffle_names: bool = False) -> Path:
+def write_dicom_series(
+    scan: Scan,
+    folder: str | os.PathLike,
+    *,
+    patient_id: str = "ANON",
+    shuffle_names: bool = False,
+) -> Path:
     """Write a CT :class:`Scan` (HU) as a DICOM series, one file per slice.
 
-    Pixels are stored as unsigned 16-bit ``HU + HU_OFFSET`` (1024) with ``RescaleIntercept = -HU_OFFSET``, as
-    many scanners do. Meant for examples and tests ("your own data" without downloading any);
-    the files carry no real patient data.
+    Pixels are stored as unsigned 16-bit ``HU + HU_OFFSET`` (1024) with
+    ``RescaleIntercept = -HU_OFFSET``, as many scanners do. Meant for examples and tests
+    ("your own data" without downloading any); the files carry no real patient data.
 
     Parameters
     ----------
@@ -171,7 +212,8 @@ def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str
     patient_id : str
         Value of the PatientID tag.
     shuffle_names : bool
-        Give the files random names, so that a reader must sort by position, not by name.
+        Give the files random names, so that a reader must sort by position, not by
+        name.
 
     Returns
     -------
@@ -191,7 +233,11 @@ def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str
     volume = scan.array[None] if scan.array.ndim == 2 else scan.array
     dz, row, col = (1.0, *scan.spacing) if scan.array.ndim == 2 else scan.spacing
     study, series, frame = generate_uid(), generate_uid(), generate_uid()
-    names = np.random.default_rng(0).permutation(len(volume)) if shuffle_names else np.arange(len(volume))
+    names = (
+        np.random.default_rng(0).permutation(len(volume))
+        if shuffle_names
+        else np.arange(len(volume))
+    )
     for k, image in enumerate(volume):
         meta = FileMetaDataset()
         meta.MediaStorageSOPClassUID = CTImageStorage
@@ -199,19 +245,41 @@ def write_dicom_series(scan: Scan, folder: str | os.PathLike, *, patient_id: str
         meta.TransferSyntaxUID = ExplicitVRLittleEndian
         ds = pydicom.Dataset()
         ds.file_meta = meta
-        ds.SOPClassUID, ds.SOPInstanceUID = CTImageStorage, meta.MediaStorageSOPInstanceUID
-        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
-        ds.Modality, ds.PatientID, ds.PatientName = "CT", patient_id, "Synthetic^Phantom"
+        ds.SOPClassUID, ds.SOPInstanceUID = (
+            CTImageStorage,
+            meta.MediaStorageSOPInstanceUID,
+        )
+        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = (
+            study,
+            series,
+            frame,
+        )
+        ds.Modality, ds.PatientID, ds.PatientName = (
+            "CT",
+            patient_id,
+            "Synthetic^Phantom",
+        )
         ds.InstanceNumber = k + 1
-        ds.ImagePositionPatient = [0.0, 0.0, k * float(dz)]  # slice k is k * dz above slice 0
+        ds.ImagePositionPatient = [
+            0.0,
+            0.0,
+            k * float(dz),
+        ]  # slice k is k * dz above slice 0
         ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
         ds.PixelSpacing = [float(row), float(col)]
         ds.SliceThickness = float(dz)
         ds.Rows, ds.Columns = image.shape
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = (
+            16,
+            16,
+            15,
+            0,
+        )
         ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -HU_OFFSET, 1, "HU"
-        ds.PixelData = np.clip(np.round(image + HU_OFFSET), 0, 65535).astype("<u2").tobytes()
+        ds.PixelData = (
+            np.clip(np.round(image + HU_OFFSET), 0, 65535).astype("<u2").tobytes()
+        )
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         os.close(fd)
         ds.save_as(tmp, enforce_file_format=True)

@@ -1,7 +1,9 @@
-"""The source article's folder layout: ``DIR/{train,val,test}/<class>/*.png`` plus a manifest.
+"""The source article's folder layout: ``DIR/{train,val,test}/<class>/*.png`` plus a
+manifest.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (writing the synthetic data set to disk and
-reading it back, and the article's per-file loading loop compared with :func:`read_folder`).
+Taught in: *Chapter 3 — Algorithms and workflow* (writing the synthetic data set to disk
+and reading it back, and the article's per-file loading loop compared with
+:func:`read_folder`).
 
 Layout written by :func:`write_folder` and read by :func:`read_folder`::
 
@@ -18,18 +20,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from medtutor.data.io.atomic import atomic_folder, save_npz_atomic
 from medtutor.data.containers import SPLITS, SliceSet
 from medtutor.data.errors import DataError
+from medtutor.data.io.atomic import atomic_folder, save_npz_atomic
 from medtutor.data.io.png import HU_OFFSET, encode_pixels, read_png
 from medtutor.data.preprocess import resize
 
@@ -46,19 +47,21 @@ def write_folder(
     window="abdomen",
     split: np.ndarray | None = None,
 ) -> Path:
-    """Write a :class:`SliceSet` in the article's layout, with masks, a manifest and metadata.
+    """Write a :class:`SliceSet` in the article's layout, with masks, a manifest and
+    metadata.
 
     Parameters
     ----------
     data : SliceSet
         The slices; its ``split`` is used unless ``split`` is given.
     root : path-like
-        Output folder. It must not exist or be empty; the data set is written to a temporary
-        folder beside it and moved into place at the end (:func:`medtutor.data.io.atomic.atomic_folder`),
-        so an error never leaves half a data set behind.
+        Output folder. It must not exist or be empty; the data set is written to a
+        temporary folder beside it and moved into place at the end
+        (:func:`medtutor.data.io.atomic.atomic_folder`), so an error never leaves half a
+        data set behind.
     bit_depth : {16, 8}
-        16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image after
-        the display ``window``, which loses everything outside the window.
+        16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image
+        after the display ``window``, which loses everything outside the window.
     window : str or (float, float)
         Window used for 8-bit output (see :func:`medtutor.data.apply_window`).
     split : array of str, optional
@@ -81,7 +84,9 @@ def write_folder(
     root = Path(root)
     split = data.split if split is None else np.asarray(split)
     if split is None:
-        raise DataError("the slices have no split: pass split= or use data.with_split(patient_split(data))")
+        raise DataError(
+            "the slices have no split: pass split= or use data.with_split(patient_split(data))"
+        )
     if bit_depth not in (8, 16):
         raise DataError(f"bit_depth must be 8 or 16, got {bit_depth}")
     with atomic_folder(root) as tmp:
@@ -94,7 +99,9 @@ def write_folder(
             cls = data.class_names[int(data.labels[i])]
             rel = Path(str(split[i])) / cls / f"{pid}_{k:03d}.png"
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(encode_pixels(data.images[i], data.units, bit_depth, window)).save(tmp / rel)
+            Image.fromarray(
+                encode_pixels(data.images[i], data.units, bit_depth, window)
+            ).save(tmp / rel)
             mask_rel = ""
             if data.liver_masks is not None or data.lesion_masks is not None:
                 label_map = np.zeros(data.image_shape, np.uint8)
@@ -105,7 +112,9 @@ def write_folder(
                 mask_rel = (Path("masks") / rel).as_posix()
                 (tmp / mask_rel).parent.mkdir(parents=True, exist_ok=True)
                 Image.fromarray(label_map).save(tmp / mask_rel)
-            rows.append([rel.as_posix(), mask_rel, int(data.labels[i]), cls, pid, str(split[i])])
+            rows.append(
+                [rel.as_posix(), mask_rel, int(data.labels[i]), cls, pid, str(split[i])]
+            )
         with open(tmp / "manifest.csv", "w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(MANIFEST_FIELDS)
@@ -118,7 +127,10 @@ def write_folder(
             "pixel_to_units": (
                 {"units": "HU", "offset": -HU_OFFSET}
                 if bit_depth == 16
-                else {"units": "window", "window": window if isinstance(window, str) else list(window)}
+                else {
+                    "units": "window",
+                    "window": window if isinstance(window, str) else list(window),
+                }
             ),
         }
         (tmp / "dataset.json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -129,8 +141,12 @@ def _discover(root: Path) -> list[tuple[str, str, int, str, str, str]]:
     """(file, mask, label, class, patient, split) rows from the folder tree alone."""
     splits = [s for s in SPLITS if (root / s).is_dir()]
     if not splits:
-        raise DataError(f"{root}: no train/, val/ or test/ folder (and no manifest.csv)")
-    classes = sorted({c.name for s in splits for c in (root / s).iterdir() if c.is_dir()})
+        raise DataError(
+            f"{root}: no train/, val/ or test/ folder (and no manifest.csv)"
+        )
+    classes = sorted(
+        {c.name for s in splits for c in (root / s).iterdir() if c.is_dir()}
+    )
     if not classes:
         raise DataError(f"{root}: no class sub-folders inside {', '.join(splits)}")
     rows = []
@@ -147,7 +163,16 @@ def _discover(root: Path) -> list[tuple[str, str, int, str, str, str]]:
                 rel = f.relative_to(root).as_posix()
                 mask = root / "masks" / rel
                 pid = f.stem.rsplit("_", 1)[0] if "_" in f.stem else f.stem
-                rows.append((rel, mask.relative_to(root).as_posix() if mask.exists() else "", label, cls, pid, s))
+                rows.append(
+                    (
+                        rel,
+                        mask.relative_to(root).as_posix() if mask.exists() else "",
+                        label,
+                        cls,
+                        pid,
+                        s,
+                    )
+                )
     return rows
 
 
@@ -155,7 +180,9 @@ def _read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
     path = root / "manifest.csv"
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
-        missing = {"file", "label", "patient_id", "split"} - set(reader.fieldnames or [])
+        missing = {"file", "label", "patient_id", "split"} - set(
+            reader.fieldnames or []
+        )
         if missing:
             raise DataError(f"{path}: missing columns {sorted(missing)}")
         rows = []
@@ -163,12 +190,27 @@ def _read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
             try:
                 label = int(r["label"])
             except ValueError:
-                raise DataError(f"{path}, line {line}: label {r['label']!r} is not an integer") from None
+                raise DataError(
+                    f"{path}, line {line}: label {r['label']!r} is not an integer"
+                ) from None
             if r["split"] not in SPLITS:
-                raise DataError(f"{path}, line {line}: split {r['split']!r} is not one of {SPLITS}")
-            rows.append((r["file"], r.get("mask") or "", label, r.get("class") or str(label), r["patient_id"], r["split"]))
+                raise DataError(
+                    f"{path}, line {line}: split {r['split']!r} is not one of {SPLITS}"
+                )
+            rows.append(
+                (
+                    r["file"],
+                    r.get("mask") or "",
+                    label,
+                    r.get("class") or str(label),
+                    r["patient_id"],
+                    r["split"],
+                )
+            )
     existing = {
-        (Path(dirpath) / name).relative_to(root).as_posix() for dirpath, _, names in os.walk(root) for name in names
+        (Path(dirpath) / name).relative_to(root).as_posix()
+        for dirpath, _, names in os.walk(root)
+        for name in names
     }
     missing_files = [r[0] for r in rows if r[0] not in existing]
     missing_files += [r[1] for r in rows if r[1] and r[1] not in existing]
@@ -194,18 +236,29 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
     if cache_dir is not None:
         cache_dir = Path(cache_dir)
         if cache_dir.resolve().is_relative_to(root.resolve()):
-            raise DataError(f"cache_dir {cache_dir} is inside the data folder; readers never write there")
-        cache = cache_dir / f"medtutor-folder-{_fingerprint(root, rows, rgb, use_masks)}.npz"
+            raise DataError(
+                f"cache_dir {cache_dir} is inside the data folder; readers never write there"
+            )
+        cache = (
+            cache_dir
+            / f"medtutor-folder-{_fingerprint(root, rows, rgb, use_masks)}.npz"
+        )
         if cache.is_file():
             with np.load(cache, allow_pickle=False) as z:
-                images = z["images"] if "images" in z.files else [z[f"i{k}"] for k in range(len(rows))]
+                images = (
+                    z["images"]
+                    if "images" in z.files
+                    else [z[f"i{k}"] for k in range(len(rows))]
+                )
                 return images, (z["masks"] if use_masks else None)
+
     def chunk(part):
         images = [read_png(root / r[0], rgb=rgb) for r in part]
         return images, ([read_png(root / r[1]) for r in part] if use_masks else None)
 
     if workers is None:
-        # Small files decode faster than threads can share them (Python's GIL): one thread then.
+        # Small files decode faster than threads can share them (Python's GIL): one
+        # thread then.
         sample = [(root / r[0]).stat().st_size for r in rows[:16]]
         workers = 1 if np.mean(sample) < 8192 else (os.cpu_count() or 1)
     # Threads pay off only with enough work per task: hand each one a chunk of files.
@@ -220,7 +273,11 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
     mask_arrays = [m for _, ms in results for m in ms] if use_masks else None
     if cache is not None:
         same = len({a.shape for a in arrays}) == 1
-        payload = {"images": np.stack(arrays)} if same else {f"i{k}": a for k, a in enumerate(arrays)}
+        payload = (
+            {"images": np.stack(arrays)}
+            if same
+            else {f"i{k}": a for k, a in enumerate(arrays)}
+        )
         if use_masks and same:
             payload["masks"] = np.stack(mask_arrays)
         if use_masks and not same:
@@ -240,59 +297,78 @@ def read_folder(
 ) -> SliceSet:
     """Read a data set in the article's layout into a :class:`SliceSet`.
 
-    With a ``manifest.csv`` (as :func:`write_folder` writes), labels, patient ids and splits
-    come from it and every file it names must exist. Without one, splits are the ``train``,
-    ``val`` and ``test`` folders, classes are the sub-folder names in sorted order, and the
-    patient id is the file name up to its last underscore (``P0003_001.png`` -> ``P0003``).
+    With a ``manifest.csv`` (as :func:`write_folder` writes), labels, patient ids and
+    splits come from it and every file it names must exist. Without one, splits are the
+    ``train``, ``val`` and ``test`` folders, classes are the sub-folder names in sorted
+    order, and the patient id is the file name up to its last underscore
+    (``P0003_001.png`` -> ``P0003``).
 
     Parameters
     ----------
     root : path-like
         The data set folder.
     size : int or (int, int), optional
-        Resize every image to this size. Without it, images of different sizes are an error.
+        Resize every image to this size. Without it, images of different sizes are an
+        error.
     rgb : {"error", "convert"}
         Refuse colour PNGs (default) or convert them to grayscale.
     masks : bool
         Also read the label maps in ``masks/`` when they exist.
     workers : int, optional
-        Threads that decode PNGs in parallel (default: one per CPU for files of 8 KB or more,
-        a single thread for smaller files, where threads cost more than they save).
+        Threads that decode PNGs in parallel (default: one per CPU for files of 8 KB or
+        more, a single thread for smaller files, where threads cost more than they
+        save).
     cache_dir : path-like, optional
-        Keep the decoded pixels in an ``.npz`` file in this folder (never inside ``root``) and
-        reuse them while no file of the data set has changed size or modification time.
-        Decoding PNGs dominates the reading time, so a second read is many times faster.
+        Keep the decoded pixels in an ``.npz`` file in this folder (never inside
+        ``root``) and reuse them while no file of the data set has changed size or
+        modification time. Decoding PNGs dominates the reading time, so a second read is
+        many times faster.
 
     Returns
     -------
     SliceSet
-        Images in HU when ``dataset.json`` says the PNGs are 16-bit HU, otherwise the raw pixel
-        values (0-255 for 8-bit) with ``units="intensity"``.
+        Images in HU when ``dataset.json`` says the PNGs are 16-bit HU, otherwise the
+        raw pixel values (0-255 for 8-bit) with ``units="intensity"``.
 
     Raises
     ------
     DataError
-        Missing or empty folder, no class folders, a non-image or corrupt file, colour images,
-        different sizes without ``size``, or a manifest naming missing files. The message names
-        the file. Nothing is skipped silently, and nothing in ``root`` is written or moved.
+        Missing or empty folder, no class folders, a non-image or corrupt file, colour
+        images, different sizes without ``size``, or a manifest naming missing files.
+        The message names the file. Nothing is skipped silently, and nothing in ``root``
+        is written or moved.
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*, where it is timed against the article's
-    per-file ``load_img`` loop.
+    Taught in: *Chapter 3 — Algorithms and workflow*, where it is timed against the
+    article's per-file ``load_img`` loop.
     """
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"{root}: no such folder")
-    rows = _read_manifest(root) if (root / "manifest.csv").is_file() else _discover(root)
+    rows = (
+        _read_manifest(root) if (root / "manifest.csv").is_file() else _discover(root)
+    )
     if not rows:
         raise DataError(f"{root}: no images found")
-    meta = json.loads((root / "dataset.json").read_text()) if (root / "dataset.json").is_file() else {}
-    target = (size, size) if isinstance(size, int) else (tuple(size) if size is not None else None)
+    meta = (
+        json.loads((root / "dataset.json").read_text())
+        if (root / "dataset.json").is_file()
+        else {}
+    )
+    target = (
+        (size, size)
+        if isinstance(size, int)
+        else (tuple(size) if size is not None else None)
+    )
 
     use_masks = masks and all(r[1] for r in rows)
     arrays, mask_arrays = _decode(root, rows, rgb, use_masks, workers, cache_dir)
-    shapes = {arrays.shape[1:]} if isinstance(arrays, np.ndarray) else {a.shape for a in arrays}
+    shapes = (
+        {arrays.shape[1:]}
+        if isinstance(arrays, np.ndarray)
+        else {a.shape for a in arrays}
+    )
     if len(shapes) > 1 and target is None:
         first = arrays[0].shape
         odd = next(i for i, a in enumerate(arrays) if a.shape != first)
@@ -301,9 +377,20 @@ def read_folder(
             f"{root / rows[0][0]} is {first[1]}x{first[0]}; pass size= to resize them"
         )
     if target is None:
-        images = arrays.astype(np.float32) if isinstance(arrays, np.ndarray) else np.stack(arrays).astype(np.float32)
+        images = (
+            arrays.astype(np.float32)
+            if isinstance(arrays, np.ndarray)
+            else np.stack(arrays).astype(np.float32)
+        )
     else:
-        images = np.stack([resize(a.astype(np.float32), target) if a.shape != target else a.astype(np.float32) for a in arrays])
+        images = np.stack(
+            [
+                resize(a.astype(np.float32), target)
+                if a.shape != target
+                else a.astype(np.float32)
+                for a in arrays
+            ]
+        )
     units, modality = "intensity", meta.get("modality", "unknown")
     mapping = meta.get("pixel_to_units", {})
     if mapping.get("units") == "HU":
@@ -311,15 +398,26 @@ def read_folder(
         units = "HU"
     liver = lesion = None
     if mask_arrays is not None:
-        maps = np.stack([m if target is None or m.shape == target else resize(m, target, order=0) for m in mask_arrays])
+        maps = np.stack(
+            [
+                m if target is None or m.shape == target else resize(m, target, order=0)
+                for m in mask_arrays
+            ]
+        )
         liver, lesion = (maps >= 1).astype(np.uint8), (maps == 2).astype(np.uint8)
     by_label: dict[int, str] = {}
     for r in rows:
         by_label.setdefault(r[2], r[3])
-    class_names = tuple(meta.get("class_names") or [by_label.get(i, str(i)) for i in range(max(by_label) + 1)])
+    class_names = tuple(
+        meta.get("class_names")
+        or [by_label.get(i, str(i)) for i in range(max(by_label) + 1)]
+    )
     spacing = tuple(meta.get("spacing_mm", (1.0, 1.0)))
     if target is not None and arrays[0].shape != target:
-        spacing = (spacing[0] * arrays[0].shape[0] / target[0], spacing[1] * arrays[0].shape[1] / target[1])
+        spacing = (
+            spacing[0] * arrays[0].shape[0] / target[0],
+            spacing[1] * arrays[0].shape[1] / target[1],
+        )
     return SliceSet(
         images=images,
         labels=np.array([r[2] for r in rows], np.int64),

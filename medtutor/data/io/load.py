@@ -1,7 +1,8 @@
-"""One entry point for slice data on disk: a folder in the article's layout or a MedMNIST ``.npz``.
+"""One entry point for slice data on disk: a folder in the article's layout or a
+MedMNIST ``.npz``.
 
-Taught in: *Chapter 3 — Algorithms and workflow* and *Chapter 4.1* (the one line a reader
-changes to run the case study on their own data).
+Taught in: *Chapter 3 — Algorithms and workflow* and *Chapter 4.1* (the one line a
+reader changes to run the case study on their own data).
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ __all__ = ["load_slices"]
 
 
 def load_slices(source) -> SliceSet:
-    """Return a :class:`SliceSet` from a SliceSet, an article-layout folder or a MedMNIST ``.npz``.
+    """Return a :class:`SliceSet` from a SliceSet, an article-layout folder or a
+    MedMNIST ``.npz``.
 
-    This is the one line a reader changes to use their own data: ``data = load_slices("my_data")``
-    in place of ``data = make_liver_dataset(...)``.
+    This is the one line a reader changes to use their own data: ``data =
+    load_slices("my_data")`` in place of ``data = make_liver_dataset(...)``.
 
     Parameters
     ----------
     source : SliceSet or path-like
         A :class:`SliceSet` (returned as is), a folder in the article's layout
-        (:func:`medtutor.data.read_folder`) or an ``.npz`` file (:func:`medtutor.data.read_medmnist`).
+        (:func:`medtutor.data.read_folder`) or an ``.npz`` file
+        (:func:`medtutor.data.read_medmnist`).
 
     Returns
     -------
@@ -50,4 +53,6 @@ def load_slices(source) -> SliceSet:
         return read_medmnist(path)
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file or folder")
-    raise DataError(f"{path}: expected a folder in the article's layout or a MedMNIST .npz file")
+    raise DataError(
+        f"{path}: expected a folder in the article's layout or a MedMNIST .npz file"
+    )

@@ -1,4 +1,5 @@
-"""NIfTI volumes via nibabel: array plus voxel spacing, in the book's (Z, H, W) display order.
+"""NIfTI volumes via nibabel: array plus voxel spacing, in the book's (Z, H, W) display
+order.
 
 Taught in: *Chapter 3* (resampling a volume) and *Using your own data*.
 """
@@ -17,13 +18,16 @@ from medtutor.data.errors import DataError
 __all__ = ["read_nifti", "write_nifti"]
 
 
-def read_nifti(path: str | os.PathLike, *, modality: str = "unknown", units: str | None = None) -> Scan:
+def read_nifti(
+    path: str | os.PathLike, *, modality: str = "unknown", units: str | None = None
+) -> Scan:
     """Read a 3D NIfTI file (``.nii`` or ``.nii.gz``) into a :class:`Scan`.
 
-    The volume is first reoriented to RAS+ with :func:`nibabel.as_closest_canonical`, then
-    laid out as axial slices ``(Z, H, W)`` ordered from feet to head, each slice shown the
-    radiological way (anterior at the top, the patient's right on the image's left), the
-    same order as :func:`medtutor.data.read_dicom` and :func:`medtutor.data.make_volume`. Spacing comes from the header's voxel sizes.
+    The volume is first reoriented to RAS+ with :func:`nibabel.as_closest_canonical`,
+    then laid out as axial slices ``(Z, H, W)`` ordered from feet to head, each slice
+    shown the radiological way (anterior at the top, the patient's right on the image's
+    left), the same order as :func:`medtutor.data.read_dicom` and
+    :func:`medtutor.data.make_volume`. Spacing comes from the header's voxel sizes.
 
     Parameters
     ----------
@@ -32,7 +36,8 @@ def read_nifti(path: str | os.PathLike, *, modality: str = "unknown", units: str
     modality : str
         Recorded in the result (NIfTI does not store it), e.g. ``"CT"``.
     units : str, optional
-        ``"HU"`` for CT; defaults to ``"HU"`` when ``modality == "CT"``, else ``"a.u."``.
+        ``"HU"`` for CT; defaults to ``"HU"`` when ``modality == "CT"``, else
+        ``"a.u."``.
 
     Returns
     -------
@@ -75,7 +80,8 @@ def read_nifti(path: str | os.PathLike, *, modality: str = "unknown", units: str
 
 
 def write_nifti(scan: Scan, path: str | os.PathLike) -> Path:
-    """Write a 3D :class:`Scan` to NIfTI with an affine that :func:`read_nifti` inverts exactly.
+    """Write a 3D :class:`Scan` to NIfTI with an affine that :func:`read_nifti` inverts
+    exactly.
 
     Parameters
     ----------
@@ -96,8 +102,12 @@ def write_nifti(scan: Scan, path: str | os.PathLike) -> Path:
     if scan.array.ndim != 3:
         raise DataError(f"write_nifti takes a 3D scan, got shape {scan.array.shape}")
     dz, dy, dx = scan.spacing
-    data = scan.array[:, ::-1, ::-1].transpose(2, 1, 0)  # back to RAS+ voxel axes (x, y, z)
+    data = scan.array[:, ::-1, ::-1].transpose(
+        2, 1, 0
+    )  # back to RAS+ voxel axes (x, y, z)
     affine = np.diag([dx, dy, dz, 1.0])
     path = Path(path)
-    nib.save(nib.Nifti1Image(np.ascontiguousarray(data, dtype=np.float32), affine), path)
+    nib.save(
+        nib.Nifti1Image(np.ascontiguousarray(data, dtype=np.float32), affine), path
+    )
     return path

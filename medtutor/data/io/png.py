@@ -1,7 +1,8 @@
-"""PNG as a medical-image container: one grayscale slice, 8-bit or 16-bit with a HU offset.
+"""PNG as a medical-image container: one grayscale slice, 8-bit or 16-bit with a HU
+offset.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (reading the article's PNG files) and *Using
-your own data* (how Hounsfield units fit into an unsigned 16-bit PNG).
+Taught in: *Chapter 3 — Algorithms and workflow* (reading the article's PNG files) and
+*Using your own data* (how Hounsfield units fit into an unsigned 16-bit PNG).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ _GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
 
 
 def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
-    """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it is bad.
+    """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it
+    is bad.
 
     Parameters
     ----------
@@ -51,7 +53,9 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
     """
     path = Path(path)
     try:
-        with Image.open(io.BytesIO(path.read_bytes())) as im:  # one read: faster than Pillow's small reads
+        with Image.open(
+            io.BytesIO(path.read_bytes())
+        ) as im:  # one read: faster than Pillow's small reads
             im.load()
             mode = im.mode
             if mode not in _GRAY_MODES:
@@ -79,10 +83,11 @@ def encode_pixels(image: np.ndarray, units: str, bit_depth: int, window) -> np.n
     image : numpy.ndarray
         The slice, in ``units``.
     units : str
-        ``"HU"`` for CT in Hounsfield units; anything else is taken as 0-255 intensities.
+        ``"HU"`` for CT in Hounsfield units; anything else is taken as 0-255
+        intensities.
     bit_depth : {8, 16}
-        16 stores ``HU + HU_OFFSET`` losslessly (CT only); 8 stores the display ``window``
-        of CT, or the clipped intensities of other data.
+        16 stores ``HU + HU_OFFSET`` losslessly (CT only); 8 stores the display
+        ``window`` of CT, or the clipped intensities of other data.
     window : str or (float, float)
         CT window for 8-bit output (see :func:`medtutor.data.apply_window`).
 
@@ -102,8 +107,12 @@ def encode_pixels(image: np.ndarray, units: str, bit_depth: int, window) -> np.n
     """
     if bit_depth == 16:
         if units != "HU":
-            raise DataError("16-bit PNGs store Hounsfield units; this data set is not in HU")
+            raise DataError(
+                "16-bit PNGs store Hounsfield units; this data set is not in HU"
+            )
         return np.clip(np.round(image + HU_OFFSET), 0, 65535).astype(np.uint16)
     if units == "HU":
-        return np.round(apply_window(image, window, out_range=(0, 255))).astype(np.uint8)
+        return np.round(apply_window(image, window, out_range=(0, 255))).astype(
+            np.uint8
+        )
     return np.clip(np.round(image), 0, 255).astype(np.uint8)

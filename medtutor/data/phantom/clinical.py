@@ -1,8 +1,8 @@
 """Simulated clinical variables for the "intelligent healthcare" toy example.
 
-Taught in: *Chapter 5 — future directions*. The variables are invented, loosely shaped after
-real risk factors of liver cancer; they exist to show how image and clinical features combine
-and where such a model can fool you. They are not medical knowledge.
+Taught in: *Chapter 5 — future directions*. The variables are invented, loosely shaped
+after real risk factors of liver cancer; they exist to show how image and clinical
+features combine and where such a model can fool you. They are not medical knowledge.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import numpy as np
 __all__ = ["simulate_clinical"]
 
 
-def simulate_clinical(has_tumour: np.ndarray, *, seed: int = 0) -> dict[str, np.ndarray]:
+def simulate_clinical(
+    has_tumour: np.ndarray, *, seed: int = 0
+) -> dict[str, np.ndarray]:
     """Per-patient age, cirrhosis and a tumour marker, weakly related to tumour status.
 
     Parameters
@@ -24,9 +26,9 @@ def simulate_clinical(has_tumour: np.ndarray, *, seed: int = 0) -> dict[str, np.
     Returns
     -------
     dict of str to numpy.ndarray
-        ``age`` (years), ``cirrhosis`` (0/1) and ``log_afp`` (log of a serum tumour-marker
-        level, elevated in some patients with a tumour, as alpha-fetoprotein is in some
-        hepatocellular carcinomas).
+        ``age`` (years), ``cirrhosis`` (0/1) and ``log_afp`` (log of a serum
+        tumour-marker level, elevated in some patients with a tumour, as
+        alpha-fetoprotein is in some hepatocellular carcinomas).
 
     Notes
     -----

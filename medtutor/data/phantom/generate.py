@@ -1,20 +1,21 @@
 """Synthetic abdominal CT and MR that behave like real scans.
 
-Taught in: *Chapter 1 — Background* (Hounsfield units, CT vs MR), *Chapter 3 — Algorithms and
-workflow* (the dataset, patient-level splits) and *Chapter 4.1 — the liver case study*.
+Taught in: *Chapter 1 — Background* (Hounsfield units, CT vs MR), *Chapter 3 —
+Algorithms and workflow* (the dataset, patient-level splits) and *Chapter 4.1 — the
+liver case study*.
 
-Each synthetic **patient** has an anatomy (body outline, subcutaneous fat, muscle wall, liver,
-spleen, kidneys, aorta and vena cava, spine, ribs, bowel) and a **scanner** (noise level, contrast
-phase). Slices are cut through the patient at several heights, so slices of one patient share
-anatomy, noise and contrast, and a lesion (a sphere in 3D) appears on several adjacent slices.
-Two kinds of focal liver lesion are drawn:
+Each synthetic **patient** has an anatomy (body outline, subcutaneous fat, muscle wall,
+liver, spleen, kidneys, aorta and vena cava, spine, ribs, bowel) and a **scanner**
+(noise level, contrast phase). Slices are cut through the patient at several heights, so
+slices of one patient share anatomy, noise and contrast, and a lesion (a sphere in 3D)
+appears on several adjacent slices. Two kinds of focal liver lesion are drawn:
 
 * **cyst** (benign): round, sharply defined, homogeneous, near water density (0-15 HU);
-* **tumour** (e.g. a metastasis in the portal-venous phase): hypodense relative to the liver,
-  ill-defined, heterogeneous, lobulated, sometimes with an enhancing rim.
+* **tumour** (e.g. a metastasis in the portal-venous phase): hypodense relative to the
+  liver, ill-defined, heterogeneous, lobulated, sometimes with an enhancing rim.
 
-The image-level label is *tumour present* and is derived from the tumour mask, never from a
-file name. Everything is deterministic for a given seed.
+The image-level label is *tumour present* and is derived from the tumour mask, never
+from a file name. Everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -136,15 +137,18 @@ def _check_size(size: int, name: str = "size") -> int:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
         raise DataError(f"{name} must be an integer number of pixels, got {size!r}")
     if not _MIN_SIZE <= size <= _MAX_SIZE:
-        raise DataError(f"{name} must be between {_MIN_SIZE} and {_MAX_SIZE} pixels, got {size}")
+        raise DataError(
+            f"{name} must be between {_MIN_SIZE} and {_MAX_SIZE} pixels, got {size}"
+        )
     return int(size)
 
 
 def _check_difficulty(difficulty: float) -> float:
     """Validate the public difficulty in [0, 1] and return the internal level.
 
-    The public scale is calibrated so that the default, 0.5, gives the book's small CNN a
-    ROC-AUC of about 0.93-0.99; internally that is level 0.35 of the appearance model below.
+    The public scale is calibrated so that the default, 0.5, gives the book's small CNN
+    a ROC-AUC of about 0.93-0.99; internally that is level 0.35 of the appearance model
+    below.
     """
     if not 0.0 <= float(difficulty) <= 1.0:
         raise DataError(f"difficulty must be in [0, 1], got {difficulty}")
@@ -152,7 +156,8 @@ def _check_difficulty(difficulty: float) -> float:
 
 
 def _sample_lesion(rng, kind: str, difficulty: float, liver_axes) -> _Lesion:
-    # Lesion centres sit well inside the liver so that they stay inside it on nearby slices.
+    # Lesion centres sit well inside the liver so that they stay inside it on nearby
+    # slices.
     ang = rng.uniform(0, 2 * np.pi)
     rad = np.sqrt(rng.uniform(0.0, 0.3))
     x, y = rad * liver_axes[0] * np.cos(ang), rad * liver_axes[1] * np.sin(ang)
@@ -161,7 +166,10 @@ def _sample_lesion(rng, kind: str, difficulty: float, liver_axes) -> _Lesion:
     size_scale = 0.9 + 1.2 * easiness
     if kind == "cyst":
         return _Lesion(
-            kind, x, y, t,
+            kind,
+            x,
+            y,
+            t,
             radius=rng.uniform(3.5, 9.0) * (0.8 + 0.4 * easiness),
             contrast=rng.uniform(0.0, 12.0),
             edge=0.3,
@@ -170,22 +178,36 @@ def _sample_lesion(rng, kind: str, difficulty: float, liver_axes) -> _Lesion:
             rim=0.0,
             mr_signal=rng.uniform(1150, 1400),
         )
-    harmonics = np.stack([rng.uniform(0.06, 0.2, 3), np.array([2.0, 3.0, 5.0]), rng.uniform(0, 2 * np.pi, 3)], axis=1)
+    harmonics = np.stack(
+        [
+            rng.uniform(0.06, 0.2, 3),
+            np.array([2.0, 3.0, 5.0]),
+            rng.uniform(0, 2 * np.pi, 3),
+        ],
+        axis=1,
+    )
     return _Lesion(
-        kind, x, y, t,
+        kind,
+        x,
+        y,
+        t,
         radius=rng.uniform(7.0, 20.0) * size_scale,
         contrast=rng.uniform(14.0, 40.0) * (1.45 - 0.9 * difficulty),
         edge=rng.uniform(1.5, 3.5),
         harmonics=harmonics[:2] if rng.random() < 0.5 else harmonics,
         texture_seed=int(rng.integers(2**31)),
-        # An enhancing rim (the "target" look of many metastases): common and bright when the
-        # task is easy, rarer and fainter when it is hard.
-        rim=rng.uniform(20.0, 45.0) * (1.6 - 0.6 * difficulty) if rng.random() < 1.2 - 0.8 * difficulty else 0.0,
+        # An enhancing rim (the "target" look of many metastases): common and bright
+        # when the task is easy, rarer and fainter when it is hard.
+        rim=rng.uniform(20.0, 45.0) * (1.6 - 0.6 * difficulty)
+        if rng.random() < 1.2 - 0.8 * difficulty
+        else 0.0,
         mr_signal=rng.uniform(420, 620),
     )
 
 
-def _sample_patient(rng, pid: str, difficulty: float, tumour: bool, cyst_probability: float) -> _Patient:
+def _sample_patient(
+    rng, pid: str, difficulty: float, tumour: bool, cyst_probability: float
+) -> _Patient:
     bx, by = rng.uniform(140, 175), rng.uniform(100, 128)
     liver_axes = (rng.uniform(70, 90), rng.uniform(60, 78))
     lesions = []
@@ -197,7 +219,13 @@ def _sample_patient(rng, pid: str, difficulty: float, tumour: bool, cyst_probabi
             lesions.append(_sample_lesion(rng, "cyst", difficulty, liver_axes))
     n_bowel = int(rng.integers(1, 4))
     bowel = [
-        (rng.uniform(20, 90), rng.uniform(-70, -10), rng.uniform(12, 25), rng.uniform(8, 18), rng.random() < 0.5)
+        (
+            rng.uniform(20, 90),
+            rng.uniform(-70, -10),
+            rng.uniform(12, 25),
+            rng.uniform(8, 18),
+            rng.random() < 0.5,
+        )
         for _ in range(n_bowel)
     ]
     return _Patient(
@@ -205,9 +233,19 @@ def _sample_patient(rng, pid: str, difficulty: float, tumour: bool, cyst_probabi
         body=(bx, by, rng.uniform(-5, 8)),
         fat=rng.uniform(8, 26),
         wall=rng.uniform(6, 11),
-        liver=(-bx * 0.36 + rng.uniform(-6, 6), rng.uniform(-12, 4), *liver_axes, np.deg2rad(rng.uniform(-30, -10))),
+        liver=(
+            -bx * 0.36 + rng.uniform(-6, 6),
+            rng.uniform(-12, 4),
+            *liver_axes,
+            np.deg2rad(rng.uniform(-30, -10)),
+        ),
         liver_length=rng.uniform(140, 180),
-        spleen=(bx * 0.55 + rng.uniform(-5, 5), rng.uniform(15, 35), rng.uniform(24, 34), rng.uniform(38, 50)),
+        spleen=(
+            bx * 0.55 + rng.uniform(-5, 5),
+            rng.uniform(15, 35),
+            rng.uniform(24, 34),
+            rng.uniform(38, 50),
+        ),
         kidneys=(rng.uniform(58, 72), rng.uniform(48, 62), rng.uniform(0.45, 0.6)),
         spine_y=by * 0.62 + rng.uniform(-4, 4),
         aorta=(rng.uniform(8, 22), rng.uniform(8, 12)),
@@ -225,8 +263,13 @@ def _sample_patient(rng, pid: str, difficulty: float, tumour: bool, cyst_probabi
 def _grid(size: int, fov_mm: float, centre=(0.0, 0.0)):
     spacing = fov_mm / size
     c = (np.arange(size, dtype=np.float32) - (size - 1) / 2) * spacing
-    # X runs from the patient's right (image left) to left; Y from anterior (top) to posterior.
-    return c[None, :] + np.float32(centre[0]), c[:, None] + np.float32(centre[1]), spacing
+    # X runs from the patient's right (image left) to left; Y from anterior (top) to
+    # posterior.
+    return (
+        c[None, :] + np.float32(centre[0]),
+        c[:, None] + np.float32(centre[1]),
+        spacing,
+    )
 
 
 def _q(X, Y, cx, cy, ax, ay, angle=0.0):
@@ -239,7 +282,8 @@ def _q(X, Y, cx, cy, ax, ay, angle=0.0):
 
 
 def _liver_profile(t: float) -> float:
-    """Relative size of the liver's cross-section at height t (0 = dome, 1 = inferior tip)."""
+    """Relative size of the liver's cross-section at height t (0 = dome, 1 = inferior
+    tip)."""
     return float(np.clip(np.sin(np.pi * (0.08 + 0.9 * t)) ** 0.6, 0.15, 1.0))
 
 
@@ -256,12 +300,17 @@ def _geometry(p: _Patient, t: float, X, Y, spacing: float):
     liver = _q(X, Y, lcx, lcy, lax * s, lay * s, lang) < 1
     if t < 0.55:  # the left lobe reaches across the midline in the upper slices
         ls = 1.0 - t / 0.55
-        liver |= _q(X, Y, lcx + lax * 0.95, lcy - lay * 0.35, 48 * ls + 1, 24 * ls + 1, -0.2) < 1
+        liver |= (
+            _q(X, Y, lcx + lax * 0.95, lcy - lay * 0.35, 48 * ls + 1, 24 * ls + 1, -0.2)
+            < 1
+        )
     liver &= shapes["cavity"]
     sx, sy, sax, say = p.spleen
     if t < 0.8:
         ss = np.clip(1.0 - abs(t - 0.35) / 0.5, 0.2, 1.0)
-        shapes["spleen"] = (_q(X, Y, sx, sy, sax * ss, say * ss, 0.5) < 1) & shapes["cavity"]
+        shapes["spleen"] = (_q(X, Y, sx, sy, sax * ss, say * ss, 0.5) < 1) & shapes[
+            "cavity"
+        ]
     kidneys = np.zeros_like(liver)
     kx, ky, t_k = p.kidneys
     if t > t_k:
@@ -270,7 +319,9 @@ def _geometry(p: _Patient, t: float, X, Y, spacing: float):
             kidneys |= _q(X, Y, side * kx, ky, 24 * ks, 33 * ks, side * 0.35) < 1
     shapes["kidney"] = kidneys
     spine_y = p.spine_y
-    shapes["paraspinal"] = (_q(X, Y, -30, spine_y + 16, 22, 15) < 1) | (_q(X, Y, 30, spine_y + 16, 22, 15) < 1)
+    shapes["paraspinal"] = (_q(X, Y, -30, spine_y + 16, 22, 15) < 1) | (
+        _q(X, Y, 30, spine_y + 16, 22, 15) < 1
+    )
     shapes["marrow"] = _q(X, Y, 0, spine_y, 17, 16) < 1
     shapes["cortex"] = (_q(X, Y, 0, spine_y, 20, 19) < 1) & ~shapes["marrow"]
     shapes["cortex"] |= _q(X, Y, 0, spine_y + 28, 4, 12) < 1  # spinous process
@@ -325,7 +376,9 @@ def _lesion_fields(p: _Patient, t: float, X, Y, liver_mask):
         mask = (dist < r) & liver_mask
         if not mask.any():
             continue
-        weight = 1.0 / (1.0 + np.exp(np.clip((dist - r) / max(les.edge, 1e-3) * 2.0, -30, 30)))
+        weight = 1.0 / (
+            1.0 + np.exp(np.clip((dist - r) / max(les.edge, 1e-3) * 2.0, -30, 30))
+        )
         weight = np.where(liver_mask, weight, 0.0)
         out.append((les, mask, weight.astype(np.float32), dist / r))
     return out
@@ -339,8 +392,17 @@ def _smooth_noise(rng, shape, sigma_px: float) -> np.ndarray:
     return noise
 
 
-def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng, centre=(0.0, 0.0)):
-    """Render one slice; returns image, liver mask, lesion mask, tumour mask and spacing."""
+def _render(
+    p: _Patient,
+    t: float,
+    size: int,
+    fov_mm: float,
+    modality: str,
+    rng,
+    centre=(0.0, 0.0),
+):
+    """Render one slice; returns image, liver mask, lesion mask, tumour mask and
+    spacing."""
     X, Y, spacing = _grid(size, fov_mm, centre)
     g = _geometry(p, t, X, Y, spacing)
     table = dict({"CT": CT_HU, "MR": MR_T2, "T2": MR_T2, "T1": MR_T1}[modality])
@@ -373,7 +435,9 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
     for les, mask, weight, rel in _lesion_fields(p, t, X, Y, liver):
         tex_rng = np.random.default_rng(les.texture_seed)
         if les.kind == "cyst":
-            value = {"CT": les.contrast, "T1": table["cyst"]}.get(modality, les.mr_signal)
+            value = {"CT": les.contrast, "T1": table["cyst"]}.get(
+                modality, les.mr_signal
+            )
             target = np.full_like(img, value)
         else:
             texture = _smooth_noise(tex_rng, img.shape, max(1.0, 2.5 / spacing))
@@ -383,7 +447,9 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
                     ring = np.exp(-(((rel - 0.9) / 0.15) ** 2))
                     target = target + (les.contrast + les.rim) * ring
             elif modality == "T1":
-                target = 0.75 * table["liver"] + 40.0 * texture  # tumours are T1-hypointense
+                target = (
+                    0.75 * table["liver"] + 40.0 * texture
+                )  # tumours are T1-hypointense
             else:
                 target = les.mr_signal + 60.0 * texture
             tumour_mask |= mask
@@ -405,16 +471,20 @@ def _render(p: _Patient, t: float, size: int, fov_mm: float, modality: str, rng,
 def _slice_heights(p: _Patient, n: int, spacing_mm: float, rng) -> np.ndarray:
     """Heights of ``n`` slices of one patient, sorted from head to foot.
 
-    For a patient with tumours, between a third and two thirds of the slices cut through a
-    tumour and the rest miss it, as in liver CT collections where most patients have tumours
-    and slice labels vary within a patient. Patients without tumours get a block of adjacent
-    slices ``spacing_mm`` apart (through a cyst, if they have one).
+    For a patient with tumours, between a third and two thirds of the slices cut through
+    a tumour and the rest miss it, as in liver CT collections where most patients have
+    tumours and slice labels vary within a patient. Patients without tumours get a block
+    of adjacent slices ``spacing_mm`` apart (through a cyst, if they have one).
     """
     tumours = [les for les in p.lesions if les.kind == "tumour"]
     if not tumours:
         span = (n - 1) * spacing_mm / p.liver_length
         target = p.lesions[0].t if p.lesions else rng.uniform(0.3, 0.7)
-        start = np.clip(target - span / 2 + rng.uniform(-0.3, 0.3) * span, 0.08, max(0.08, 0.92 - span))
+        start = np.clip(
+            target - span / 2 + rng.uniform(-0.3, 0.3) * span,
+            0.08,
+            max(0.08, 0.92 - span),
+        )
         return start + np.arange(n) * spacing_mm / p.liver_length
     n_pos = int(np.clip(round(n * rng.uniform(0.35, 0.65)), 1 if n > 1 else 0, n))
     heights = []
@@ -441,24 +511,26 @@ def make_liver_dataset(
     slice_spacing_mm: float = 5.0,
     seed: int = 0,
 ) -> SliceSet:
-    """Generate synthetic abdominal CT slices (in HU) of several patients, with masks and labels.
+    """Generate synthetic abdominal CT slices (in HU) of several patients, with masks
+    and labels.
 
     Parameters
     ----------
     n_patients : int
-        Number of patients; each contributes ``slices_per_patient`` adjacent axial slices.
+        Number of patients; each contributes ``slices_per_patient`` adjacent axial
+        slices.
     slices_per_patient : int
         Slices per patient, ``slice_spacing_mm`` apart, all through the liver.
     size : int
-        Image side in pixels, 32 to 256. The field of view stays ``fov_mm``, so a smaller
-        image has coarser pixels (``spacing = fov_mm / size``).
+        Image side in pixels, 32 to 256. The field of view stays ``fov_mm``, so a
+        smaller image has coarser pixels (``spacing = fov_mm / size``).
     difficulty : float in [0, 1]
-        0.5 (default) gives a task on which the book's small CNN reaches a ROC-AUC of roughly
-        0.93-0.99. Higher values mean smaller, fainter tumours and more noise.
+        0.5 (default) gives a task on which the book's small CNN reaches a ROC-AUC of
+        roughly 0.93-0.99. Higher values mean smaller, fainter tumours and more noise.
     tumour_fraction : float
         Fraction of patients who have one to three liver tumours. About half of a tumour
-        patient's slices miss the tumour and are labelled ``no_tumour``: labels come from the
-        masks, and a patient's identity does not give the label away.
+        patient's slices miss the tumour and are labelled ``no_tumour``: labels come
+        from the masks, and a patient's identity does not give the label away.
     cyst_probability : float
         Probability that a patient has benign cysts (they do not make a slice positive).
     fov_mm : float
@@ -466,8 +538,8 @@ def make_liver_dataset(
         surroundings, as lesion-classification pipelines crop to the organ of interest;
         use ``fov_mm=350, centre_on="body"`` for the whole abdomen.
     centre_on : {"liver", "body"}
-        Centre the field of view on the liver (with a few millimetres of random offset, so the
-        liver is not always in the same place) or on the body.
+        Centre the field of view on the liver (with a few millimetres of random offset,
+        so the liver is not always in the same place) or on the body.
     slice_spacing_mm : float
         Distance between adjacent slices of a patient without tumours, in millimetres.
     seed : int
@@ -476,8 +548,8 @@ def make_liver_dataset(
     Returns
     -------
     SliceSet
-        Images in Hounsfield units, labels (``0 = no_tumour``, ``1 = tumour``), patient ids,
-        liver and lesion masks, lesion types and slice positions.
+        Images in Hounsfield units, labels (``0 = no_tumour``, ``1 = tumour``), patient
+        ids, liver and lesion masks, lesion types and slice positions.
 
     Raises
     ------
@@ -486,8 +558,8 @@ def make_liver_dataset(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow* (the dataset and patient-level splits)
-    and *Chapter 4.1 — the liver case study*.
+    Taught in: *Chapter 3 — Algorithms and workflow* (the dataset and patient-level
+    splits) and *Chapter 4.1 — the liver case study*.
 
     Examples
     --------
@@ -499,11 +571,15 @@ def make_liver_dataset(
     size = _check_size(size)
     level = _check_difficulty(difficulty)
     if n_patients < 1 or slices_per_patient < 1:
-        raise DataError(f"need at least one patient and one slice, got {n_patients} and {slices_per_patient}")
+        raise DataError(
+            f"need at least one patient and one slice, got {n_patients} and {slices_per_patient}"
+        )
     if centre_on not in ("liver", "body"):
         raise DataError(f"centre_on must be 'liver' or 'body', got {centre_on!r}")
     if not 0 <= tumour_fraction <= 1 or not 0 <= cyst_probability <= 1:
-        raise DataError("tumour_fraction and cyst_probability must be probabilities in [0, 1]")
+        raise DataError(
+            "tumour_fraction and cyst_probability must be probabilities in [0, 1]"
+        )
     rng = np.random.default_rng(seed)
     n_tumour = int(round(tumour_fraction * n_patients))
     has_tumour = rng.permutation(np.arange(n_patients) < n_tumour)
@@ -517,14 +593,21 @@ def make_liver_dataset(
     z = np.empty(n, np.float32)
     k = 0
     for i in range(n_patients):
-        patient = _sample_patient(rng, f"P{i:04d}", level, bool(has_tumour[i]), cyst_probability)
+        patient = _sample_patient(
+            rng, f"P{i:04d}", level, bool(has_tumour[i]), cyst_probability
+        )
         prng = np.random.default_rng(patient.seed)
         heights = _slice_heights(patient, slices_per_patient, slice_spacing_mm, prng)
         centre = (0.0, 0.0)
         if centre_on == "liver":
-            centre = (patient.liver[0] + prng.uniform(-12, 12), patient.liver[1] + prng.uniform(-12, 12))
+            centre = (
+                patient.liver[0] + prng.uniform(-12, 12),
+                patient.liver[1] + prng.uniform(-12, 12),
+            )
         for t in heights:
-            img, liver, lesion, tumour, spacing = _render(patient, float(t), size, fov_mm, "CT", prng, centre)
+            img, liver, lesion, tumour, spacing = _render(
+                patient, float(t), size, fov_mm, "CT", prng, centre
+            )
             images[k], livers[k], lesions[k] = img, liver, lesion
             labels[k] = int(tumour.any())
             types[k] = 2 if tumour.any() else (1 if lesion.any() else 0)
@@ -543,11 +626,17 @@ def make_liver_dataset(
         lesion_masks=lesions,
         lesion_types=types,
         z_mm=z,
-        meta={"generator": "medtutor.data.make_liver_dataset", "seed": seed, "difficulty": float(difficulty)},
+        meta={
+            "generator": "medtutor.data.make_liver_dataset",
+            "seed": seed,
+            "difficulty": float(difficulty),
+        },
     )
 
 
-def _one_patient(seed: int, difficulty: float, tumour: bool, cyst: bool) -> tuple[_Patient, np.random.Generator]:
+def _one_patient(
+    seed: int, difficulty: float, tumour: bool, cyst: bool
+) -> tuple[_Patient, np.random.Generator]:
     rng = np.random.default_rng(seed)
     patient = _sample_patient(rng, f"S{seed}", difficulty, tumour, 1.0 if cyst else 0.0)
     return patient, np.random.default_rng(patient.seed)
@@ -565,11 +654,12 @@ def make_ct_mr_pair(
     difficulty: float = 0.3,
     mr_sequence: str = "T2",
 ) -> tuple[Scan, Scan]:
-    """The same synthetic anatomy as a CT slice (HU) and a T2-weighted MR slice (arbitrary units).
+    """The same synthetic anatomy as a CT slice (HU) and a T2-weighted MR slice
+    (arbitrary units).
 
-    The two images differ as real CT and MR do: units, contrast between tissues (cysts are dark
-    on CT and very bright on T2), matrix size and pixel spacing, noise (Gaussian vs Rician), and
-    a smooth multiplicative **bias field** on MR.
+    The two images differ as real CT and MR do: units, contrast between tissues (cysts
+    are dark on CT and very bright on T2), matrix size and pixel spacing, noise
+    (Gaussian vs Rician), and a smooth multiplicative **bias field** on MR.
 
     Parameters
     ----------
@@ -584,14 +674,14 @@ def make_ct_mr_pair(
     difficulty : float
         As in :func:`make_liver_dataset`.
     mr_sequence : {"T2", "T1"}
-        Contrast of the MR image. With the same ``seed`` the anatomy is identical, so calling
-        twice gives a multi-sequence study.
+        Contrast of the MR image. With the same ``seed`` the anatomy is identical, so
+        calling twice gives a multi-sequence study.
 
     Returns
     -------
     ct, mr : Scan
-        2D scans with ``spacing`` in mm and ``masks["liver"]``, ``masks["lesion"]``; the MR scan's
-        ``meta["bias_field"]`` holds the field that was applied.
+        2D scans with ``spacing`` in mm and ``masks["liver"]``, ``masks["lesion"]``; the
+        MR scan's ``meta["bias_field"]`` holds the field that was applied.
 
     Notes
     -----
@@ -602,18 +692,27 @@ def make_ct_mr_pair(
         raise DataError(f"mr_sequence must be 'T1' or 'T2', got {mr_sequence!r}")
     if not 0 <= height <= 1:
         raise DataError(f"height must be in [0, 1], got {height}")
-    patient, prng = _one_patient(seed, _check_difficulty(difficulty), tumour=True, cyst=True)
+    patient, prng = _one_patient(
+        seed, _check_difficulty(difficulty), tumour=True, cyst=True
+    )
     # Put the lesions at the chosen height so that both are visible.
     for les in patient.lesions:
         les.t = height + (0.02 if les.kind == "cyst" else -0.02)
     scans = []
-    for modality, size, fov in (("CT", ct_size, ct_fov_mm), (mr_sequence, mr_size, mr_fov_mm)):
-        img, liver, lesion, _, spacing = _render(patient, height, size, fov, modality, prng)
+    for modality, size, fov in (
+        ("CT", ct_size, ct_fov_mm),
+        (mr_sequence, mr_size, mr_fov_mm),
+    ):
+        img, liver, lesion, _, spacing = _render(
+            patient, height, size, fov, modality, prng
+        )
         meta = {"patient_id": patient.pid, "height": height, "sequence": modality}
         if modality != "CT":
             X, Y, _ = _grid(size, fov)
             a, b = prng.uniform(-1, 1, 2)
-            field = 1.0 + bias_strength * np.tanh((a * X + b * Y) / (0.5 * fov) + 0.3 * ((X / fov) ** 2 - (Y / fov) ** 2))
+            field = 1.0 + bias_strength * np.tanh(
+                (a * X + b * Y) / (0.5 * fov) + 0.3 * ((X / fov) ** 2 - (Y / fov) ** 2)
+            )
             img = (img * field).astype(np.float32)
             meta["bias_field"] = field.astype(np.float32)
         scans.append(
@@ -622,7 +721,10 @@ def make_ct_mr_pair(
                 spacing=(spacing, spacing),
                 modality="CT" if modality == "CT" else "MR",
                 units="HU" if modality == "CT" else "a.u.",
-                masks={"liver": liver.astype(np.uint8), "lesion": lesion.astype(np.uint8)},
+                masks={
+                    "liver": liver.astype(np.uint8),
+                    "lesion": lesion.astype(np.uint8),
+                },
                 meta=meta,
             )
         )
@@ -648,7 +750,8 @@ def make_volume(
     size : int
         In-plane matrix size, 32-256 pixels.
     n_slices : int
-        Number of slices; together they span ``n_slices * slice_spacing_mm`` through the liver.
+        Number of slices; together they span ``n_slices * slice_spacing_mm`` through the
+        liver.
     slice_spacing_mm : float
         Distance between slices. Real CT is often reconstructed at 1-5 mm, so voxels are
         anisotropic (thicker than they are wide); resampling fixes that.
@@ -663,24 +766,32 @@ def make_volume(
     -------
     Scan
         ``array`` of shape ``(n_slices, size, size)`` ordered from feet to head,
-        ``spacing = (slice_spacing_mm, dy, dx)``, ``masks["liver"]`` and ``masks["lesion"]``.
+        ``spacing = (slice_spacing_mm, dy, dx)``, ``masks["liver"]`` and
+        ``masks["lesion"]``.
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* and *Chapter 3* (resampling to a target spacing).
+    Taught in: *Chapter 1 — Background* and *Chapter 3* (resampling to a target
+    spacing).
     """
     size = _check_size(size)
     if n_slices < 2:
         raise DataError(f"a volume needs at least 2 slices, got {n_slices}")
-    patient, prng = _one_patient(seed, _check_difficulty(difficulty), tumour=tumour, cyst=True)
+    patient, prng = _one_patient(
+        seed, _check_difficulty(difficulty), tumour=tumour, cyst=True
+    )
     span = min(0.9, n_slices * slice_spacing_mm / patient.liver_length)
     # Slice 0 is the lowest (feet first), as DICOM and NIfTI readers return volumes.
-    heights = 0.5 + span / 2 - np.arange(n_slices) * (slice_spacing_mm / patient.liver_length)
+    heights = (
+        0.5 + span / 2 - np.arange(n_slices) * (slice_spacing_mm / patient.liver_length)
+    )
     arr = np.empty((n_slices, size, size), np.float32)
     liver = np.empty(arr.shape, np.uint8)
     lesion = np.empty(arr.shape, np.uint8)
     for k, t in enumerate(heights):
-        arr[k], liver[k], lesion[k], _, spacing = _render(patient, float(t), size, fov_mm, "CT", prng)
+        arr[k], liver[k], lesion[k], _, spacing = _render(
+            patient, float(t), size, fov_mm, "CT", prng
+        )
     return Scan(
         array=arr,
         spacing=(float(slice_spacing_mm), spacing, spacing),

@@ -10,7 +10,16 @@ from importlib import metadata
 
 __all__ = ["versions"]
 
-_PACKAGES = ("medtutor", "keras", "numpy", "scikit-learn", "matplotlib", "pydicom", "nibabel", "pillow")
+_PACKAGES = (
+    "medtutor",
+    "keras",
+    "numpy",
+    "scikit-learn",
+    "matplotlib",
+    "pydicom",
+    "nibabel",
+    "pillow",
+)
 
 
 def versions() -> dict[str, str]:
@@ -28,7 +37,7 @@ def versions() -> dict[str, str]:
     Taught in: *Setting up*, which prints this table so that a reader can compare their
     environment with the one the book's outputs were produced in.
     """
-    from medtutor.runtime.quiet import import_tensorflow  # noqa: PLC0415
+    from medtutor.runtime.quiet import import_tensorflow
 
     found = {"python": ".".join(platform.python_version_tuple()[:2])}
     found["tensorflow"] = import_tensorflow().__version__
