@@ -1,10 +1,12 @@
 """The ``medtutor`` command line: make data, train the case-study CNN, evaluate it.
 
-Taught in: *Using your own data* (back matter). Every subcommand has ``--help``. Errors
-in the input give a one-line message and a non-zero exit status; outputs are written to
-a temporary folder beside the destination and renamed into place only when complete, so
-an error or Ctrl-C never leaves a half-written model or report. Nothing is ever written
-inside the input data.
+Each subcommand parses and checks its arguments, then calls the same functions the book
+uses: :class:`medtutor.training.CaseStudyTrainer` to train,
+:func:`medtutor.evaluate.evaluate_classifier` and :func:`medtutor.evaluate.write_report`
+to evaluate. Errors in the input give a one-line message and a non-zero exit status;
+outputs are written to a temporary folder beside the destination and renamed into place
+only when complete, so an error or Ctrl-C never leaves a half-written model or report.
+Nothing is ever written inside the input data. See *Using your own data*.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 EXIT_USAGE, EXIT_DATA, EXIT_INTERRUPTED = 2, 3, 130
 
 
@@ -23,12 +23,17 @@ class CliError(Exception):
     """An error reported to the user as one line."""
 
 
-def _outside(output: Path, data: Path) -> None:
-    out, src = output.resolve(), data.resolve()
-    if src.is_dir() and (out == src or src in out.parents):
-        raise CliError(
-            f"{output} is inside the input folder {data}; medtutor never writes into input data"
-        )
+def _check_output(output: Path, data: Path | None = None) -> None:
+    """Refuse an output that exists or lies inside the input, before any work."""
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise CliError(f"--out {output} already exists and is not an empty folder")
+    if data is not None:
+        out, src = output.resolve(), data.resolve()
+        if src.is_dir() and (out == src or src in out.parents):
+            raise CliError(
+                f"--out {output} is inside the input folder {data}; medtutor never "
+                "writes into input data"
+            )
 
 
 def _load(data: Path):
@@ -53,6 +58,10 @@ def cmd_make_data(args) -> int:
         write_medmnist,
     )
 
+    target = Path(args.dir)
+    npz = target if target.suffix == ".npz" else target / "liver.npz"
+    if args.format == "npz" and npz.exists():
+        raise CliError(f"{npz} already exists")
     data = make_liver_dataset(
         n_patients=args.patients,
         slices_per_patient=args.slices,
@@ -60,85 +69,61 @@ def cmd_make_data(args) -> int:
         seed=args.seed,
     )
     data = data.with_split(patient_split(data, seed=args.seed))
-    target = Path(args.dir)
+    n_patients = len(set(data.patient_ids.tolist()))
     if args.format == "folder":
         write_folder(data, target)  # atomic, and refuses a folder that is not empty
         print(
-            f"wrote {len(data)} slices of {len(np.unique(data.patient_ids))} patients to {target}/ (article layout, manifest.csv)"
+            f"wrote {len(data)} slices of {n_patients} patients to {target}/ "
+            "(article layout, manifest.csv)"
         )
     else:
-        path = target if target.suffix == ".npz" else target / "liver.npz"
-        if path.exists():
-            raise CliError(f"{path} already exists")
-        write_medmnist(data, path, window="liver")
-        print(f"wrote {len(data)} slices to {path} (MedMNIST format, liver window)")
+        write_medmnist(data, npz, window="liver")
+        print(f"wrote {len(data)} slices to {npz} (MedMNIST format, liver window)")
     return 0
 
 
 def cmd_train(args) -> int:
     import medtutor
-    from medtutor import metrics
-    from medtutor.data import make_tf_dataset
     from medtutor.data.io.atomic import atomic_folder
-    from medtutor.models import article_cnn
-    from medtutor.training import fit_with_early_stopping
+    from medtutor.metrics import roc_auc, threshold_for_sensitivity
+    from medtutor.training import CaseStudyTrainer
 
     data_path, out = Path(args.data), Path(args.out)
-    _outside(out, data_path)
+    _check_output(out, data_path)
+    if args.epochs < 1 or args.patience < 1:
+        raise CliError("--epochs and --patience must be at least 1")
+    if not 0 < args.sensitivity <= 1:
+        raise CliError(f"--sensitivity must be in (0, 1], got {args.sensitivity}")
     data = _load(data_path)
     medtutor.seed_everything(args.seed)
-    keras = medtutor.import_tensorflow().keras
-    strategy = medtutor.select_strategy()
-    print(
-        f"{len(data)} slices of {data.image_shape[0]}x{data.image_shape[1]} ({data.units}); {medtutor.describe_strategy(strategy)}"
-    )
-    with strategy.scope():
-        model = article_cnn((*data.image_shape, 1))
-        model.compile(
-            optimizer=keras.optimizers.Adam(1e-3),
-            loss="binary_crossentropy",
-            metrics=[keras.metrics.AUC(name="auc")],
-        )
-    train = make_tf_dataset(
-        data,
-        split="train",
-        shuffle=True,
-        augment=True,
-        seed=args.seed,
+    trainer = CaseStudyTrainer(
+        (*data.image_shape, 1),
         window=args.window,
-    )
-    val = make_tf_dataset(data, split="val", window=args.window)
-    history = fit_with_early_stopping(
-        model,
-        train,
-        val,
         epochs=args.epochs,
         patience=args.patience,
-        verbose=1 if sys.stdout.isatty() else 2,
+        seed=args.seed,
     )
-    p_val = model.predict(val, verbose=0).ravel()
-    y_val = data.split_part("val").labels
-    threshold = metrics.threshold_for_sensitivity(y_val, p_val, args.sensitivity)
+    height, width = data.image_shape
+    print(
+        f"{len(data)} slices of {height}x{width} ({data.units}); "
+        f"{medtutor.describe_strategy(trainer.strategy)}"
+    )
+    history = trainer.fit(data, verbose=1 if sys.stdout.isatty() else 2)
+    y_val, p_val = data.split_part("val").labels, trainer.predict(data, "val")
+    threshold = threshold_for_sensitivity(y_val, p_val, args.sensitivity)
+    settings = {
+        "threshold": threshold,
+        "target_sensitivity": args.sensitivity,
+        "window": args.window,
+        "image_shape": list(data.image_shape),
+        "validation_auc": roc_auc(y_val, p_val),
+        "best_epoch": history.best_epoch,
+    }
+    curves = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     with atomic_folder(out) as tmp:
-        model.save(tmp / "model.keras")
-        (tmp / "history.json").write_text(
-            json.dumps(
-                {k: [float(v) for v in vals] for k, vals in history.history.items()},
-                indent=1,
-            )
-        )
-        (tmp / "threshold.json").write_text(
-            json.dumps(
-                {
-                    "threshold": threshold,
-                    "target_sensitivity": args.sensitivity,
-                    "window": args.window,
-                    "image_shape": list(data.image_shape),
-                    "validation_auc": metrics.roc_auc(y_val, p_val),
-                },
-                indent=1,
-            )
-        )
+        trainer.model.save(tmp / "model.keras")
+        (tmp / "history.json").write_text(json.dumps(curves, indent=1))
+        (tmp / "threshold.json").write_text(json.dumps(settings, indent=1))
     print(f"saved model, history and threshold {threshold:.3f} to {out}/")
     return 0
 
@@ -147,117 +132,54 @@ def cmd_evaluate(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import (
-        ConfusionMatrixDisplay,
-        precision_recall_curve,
-        roc_curve,
-    )
 
     import medtutor
-    from medtutor import metrics
-    from medtutor.data import make_tf_dataset
     from medtutor.data.io.atomic import atomic_folder
+    from medtutor.data.pipeline import make_tf_dataset
+    from medtutor.evaluate import evaluate_classifier, write_report
 
     data_path, run, out = Path(args.data), Path(args.model), Path(args.out)
-    _outside(out, data_path)
+    _check_output(out, data_path)
+    if args.bootstrap < 10:
+        raise CliError(f"--bootstrap must be at least 10, got {args.bootstrap}")
     if not (run / "model.keras").is_file() or not (run / "threshold.json").is_file():
         raise CliError(
-            f"{run}: not a run folder (expected model.keras and threshold.json from 'medtutor train')"
+            f"{run}: not a run folder (expected model.keras and threshold.json from "
+            "'medtutor train')"
         )
     data = _load(data_path)
     settings = json.loads((run / "threshold.json").read_text())
     if list(data.image_shape) != settings["image_shape"]:
         raise CliError(
-            f"the model expects {settings['image_shape']} images, {data_path} has {list(data.image_shape)}"
+            f"the model expects {settings['image_shape']} images, {data_path} has "
+            f"{list(data.image_shape)}"
         )
     keras = medtutor.import_tensorflow().keras
     model = keras.models.load_model(run / "model.keras")
-    test = data.split_part("test")
-    scores = model.predict(
-        make_tf_dataset(data, split="test", window=settings["window"]), verbose=0
-    ).ravel()
-    y, t = test.labels, settings["threshold"]
-    ci = metrics.bootstrap_auc(
-        y, scores, test.patient_ids, n_boot=args.bootstrap, seed=0
+
+    def scores(split):
+        batches = make_tf_dataset(data, split=split, window=settings["window"])
+        return model.predict(batches, verbose=0).ravel()
+
+    test, val = data.split_part("test"), data.split_part("val")
+    report = evaluate_classifier(
+        test.labels,
+        scores("test"),
+        test.patient_ids,
+        threshold=settings["threshold"],
+        validation=(val.labels, scores("val")),
+        n_boot=args.bootstrap,
+        class_names=data.class_names,
     )
-    point = metrics.operating_point(y, scores, t)
-    cal = metrics.calibration(y, scores)
-    report = {
-        "data": str(data_path),
-        "model": str(run),
-        "test_slices": int(len(y)),
-        "test_patients": ci["n_groups"],
-        "prevalence": float(y.mean()),
-        "roc_auc": ci["auc"],
-        "roc_auc_ci95": [ci["low"], ci["high"]],
-        "average_precision": metrics.average_precision(y, scores),
-        "accuracy_at_threshold": metrics.accuracy(y, scores, t),
-        "operating_point": point,
-        "brier": cal["brier"],
-    }
     with atomic_folder(out) as tmp:
-        fpr, tpr, _ = roc_curve(y, scores)
-        fig, ax = plt.subplots(figsize=(4.5, 4.2))
-        ax.plot(
-            fpr,
-            tpr,
-            label=f"AUC {ci['auc']:.3f} (95% CI {ci['low']:.3f}-{ci['high']:.3f})",
-        )
-        ax.plot([0, 1], [0, 1], "k--", lw=0.8)
-        ax.set(xlabel="1 - specificity", ylabel="sensitivity", title="ROC, test set")
-        ax.legend(loc="lower right", fontsize=8)
-        fig.savefig(tmp / "roc.png", dpi=120, bbox_inches="tight")
-        precision, recall, _ = precision_recall_curve(y, scores)
-        fig, ax = plt.subplots(figsize=(4.5, 4.2))
-        ax.plot(recall, precision)
-        ax.axhline(y.mean(), color="k", ls="--", lw=0.8)
-        ax.set(
-            xlabel="recall",
-            ylabel="precision",
-            title=f"Precision-recall (AP {report['average_precision']:.3f})",
-        )
-        fig.savefig(tmp / "precision_recall.png", dpi=120, bbox_inches="tight")
-        fig, ax = plt.subplots(figsize=(4.2, 4))
-        ConfusionMatrixDisplay.from_predictions(
-            y,
-            (scores >= t).astype(int),
-            display_labels=list(data.class_names),
-            ax=ax,
-            colorbar=False,
-        )
-        ax.set_title(f"Confusion matrix at t = {t:.3f}")
-        fig.savefig(tmp / "confusion_matrix.png", dpi=120, bbox_inches="tight")
-        fig, ax = plt.subplots(figsize=(4.5, 4.2))
-        ax.plot([0, 1], [0, 1], "k--", lw=0.8)
-        ax.plot(cal["mean_predicted"], cal["observed_fraction"], "o-")
-        ax.set(
-            xlabel="predicted probability",
-            ylabel="observed fraction",
-            title=f"Reliability (Brier {cal['brier']:.3f})",
-        )
-        fig.savefig(tmp / "calibration.png", dpi=120, bbox_inches="tight")
-        plt.close("all")
-        (tmp / "report.json").write_text(json.dumps(report, indent=1))
-        (tmp / "report.md").write_text(
-            f"# Evaluation of {run.name} on {data_path.name}\n\n"
-            f"Test split: {len(y)} slices of {ci['n_groups']} patients, prevalence {y.mean():.3f}.\n\n"
-            "| metric | value |\n|---|---|\n"
-            f"| ROC-AUC (95% CI, patient bootstrap) | {ci['auc']:.3f} ({ci['low']:.3f}-{ci['high']:.3f}) |\n"
-            f"| average precision | {report['average_precision']:.3f} |\n"
-            f"| threshold (from validation) | {t:.3f} |\n"
-            f"| sensitivity / specificity | {point['sensitivity']:.3f} / {point['specificity']:.3f} |\n"
-            f"| PPV / NPV | {point['ppv']:.3f} / {point['npv']:.3f} |\n"
-            f"| Brier score | {cal['brier']:.3f} |\n\n"
-            "![ROC](roc.png) ![PR](precision_recall.png) ![confusion](confusion_matrix.png) ![calibration](calibration.png)\n"
-        )
-    print(
-        f"test ROC-AUC {ci['auc']:.3f} (95% CI {ci['low']:.3f}-{ci['high']:.3f}); report in {out}/"
-    )
+        write_report(report, tmp, title=f"Evaluation of {run.name} on {data_path.name}")
+    print(report.summary())
+    print(f"report in {out}/")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``medtutor`` command."""
     import medtutor
 
     parser = argparse.ArgumentParser(
@@ -268,23 +190,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"medtutor {medtutor.__version__}"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser(
-        "versions", help="print the versions of the libraries the book uses"
-    )
-    p.set_defaults(
-        func=lambda a: (
-            print("\n".join(f"{k:14s} {v}" for k, v in medtutor.versions().items())),
-            0,
-        )[1]
-    )
+
+    def print_versions(_args) -> int:
+        for name, version in medtutor.versions().items():
+            print(f"{name:14s} {version}")
+        return 0
+
+    p = sub.add_parser("versions", help="print the versions of the libraries used")
+    p.set_defaults(func=print_versions)
+
     p = sub.add_parser(
         "make-data",
         help="write the synthetic liver CT data set",
-        description="Write the synthetic liver CT data set in the article's folder layout (default) or as a MedMNIST-style .npz.",
+        description="Write the synthetic liver CT data set in the article's folder "
+        "layout (default) or as a MedMNIST-style .npz.",
     )
     p.add_argument(
         "dir",
-        help="output folder (must not exist or be empty); for --format npz a folder or a .npz path",
+        help="output folder (must not exist or be empty); for --format npz a folder "
+        "or a .npz path",
     )
     p.add_argument("--format", choices=("folder", "npz"), default="folder")
     p.add_argument("--patients", type=int, default=250)
@@ -292,14 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=64, help="image side in pixels (32-256)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_make_data)
+
     p = sub.add_parser(
         "train",
         help="train the case-study CNN on a folder or .npz",
-        description="Train the case-study CNN (chapter 4.1) and save model.keras, history.json and threshold.json into RUN_DIR.",
+        description="Train the case-study CNN (chapter 4.1) and save model.keras, "
+        "history.json and threshold.json into RUN_DIR.",
     )
-    p.add_argument(
-        "data", help="a folder in the article's layout or a MedMNIST-style .npz"
-    )
+    p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
     p.add_argument("--out", required=True, help="run folder to create")
     p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--patience", type=int, default=4)
@@ -316,15 +240,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train)
+
     p = sub.add_parser(
         "evaluate",
         help="evaluate a trained run on the test split",
-        description="Evaluate a run folder on the test split: ROC with a patient bootstrap CI, PR, confusion matrix and calibration, written as PNGs, report.json and report.md.",
+        description="Evaluate a run folder on the test split: ROC with a patient "
+        "bootstrap CI, PR, operating point, confusion matrix and calibration, written "
+        "as report.json, report.md and evaluation.png.",
     )
     p.add_argument("data", help="the same kind of data the model was trained on")
-    p.add_argument(
-        "--model", required=True, help="run folder written by 'medtutor train'"
-    )
+    p.add_argument("--model", required=True, help="run folder from 'medtutor train'")
     p.add_argument("--out", required=True, help="report folder to create")
     p.add_argument(
         "--bootstrap",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_history", "show_images"]
+__all__ = ["plot_evaluation", "plot_history", "show_images"]
 
 
 def show_images(
@@ -101,7 +101,7 @@ def plot_history(history, metrics=("loss", "auc"), *, best_epoch=None):
     fig, axes = plt.subplots(
         1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False
     )
-    for ax, m in zip(axes[0], metrics):
+    for ax, m in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(h[m]) + 1)
         ax.plot(epochs, h[m], "o-", ms=3, label="training")
         if f"val_{m}" in h:
@@ -110,5 +110,93 @@ def plot_history(history, metrics=("loss", "auc"), *, best_epoch=None):
             ax.axvline(best_epoch, color="grey", ls="--", lw=1, label="best epoch")
         ax.set(xlabel="epoch", ylabel=m, title=m)
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_evaluation(report, *, figsize=(8.6, 7.6)):
+    """The four panels of a classifier's evaluation, laid out two by two.
+
+    ROC with its confidence interval and the operating point; precision-recall against
+    the prevalence; the confusion matrix at the threshold; and the reliability diagram
+    with the number of slices behind each point.
+
+    Parameters
+    ----------
+    report : medtutor.evaluate.ClassifierReport
+        From :func:`medtutor.evaluate.evaluate_classifier`.
+    figsize : (float, float)
+        Inches; the default fits the book's content width at full size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Taught in: *Chapter 4.1*.
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    curves, point, cal = report.curves, report.test, report.calibration
+    pct = round(100 * report.level)
+    fig, axes = plt.subplots(2, 2, figsize=figsize)
+    (roc, pr), (cmx, rel) = axes
+    roc.plot(
+        curves["fpr"],
+        curves["tpr"],
+        label=f"AUC {report.roc_auc:.2f} ({pct}% CI "
+        f"{report.roc_auc_low:.2f}-{report.roc_auc_high:.2f})",
+    )
+    roc.plot(
+        1 - point["specificity"],
+        point["sensitivity"],
+        "o",
+        color="C3",
+        label=f"operating point (t = {report.threshold:.2f})",
+    )
+    roc.plot([0, 1], [0, 1], "k--", lw=0.8)
+    roc.set(xlabel="1 - specificity", ylabel="sensitivity", title="ROC")
+    roc.legend(loc="lower right", fontsize=9)
+    pr.plot(
+        curves["recall"],
+        curves["precision"],
+        label=f"AP {report.average_precision:.2f}",
+    )
+    pr.axhline(report.prevalence, color="k", ls="--", lw=0.8, label="prevalence")
+    pr.set(
+        xlabel="recall (sensitivity)",
+        ylabel="precision (PPV)",
+        title="Precision-recall",
+    )
+    pr.set_ylim(0, 1.02)
+    pr.legend(loc="lower left", fontsize=9)
+    matrix = np.array([[point["tn"], point["fp"]], [point["fn"], point["tp"]]])
+    ConfusionMatrixDisplay(matrix, display_labels=list(report.class_names)).plot(
+        ax=cmx, colorbar=False, cmap="Blues"
+    )
+    cmx.set_title(f"Confusion matrix at t = {report.threshold:.2f}")
+    rel.plot([0, 1], [0, 1], "k--", lw=0.8, label="calibrated")
+    rel.plot(
+        cal["mean_predicted"],
+        cal["observed_fraction"],
+        "o-",
+        label=f"model (Brier {cal['brier']:.3f})",
+    )
+    for x, y, n in zip(
+        cal["mean_predicted"], cal["observed_fraction"], cal["count"], strict=True
+    ):
+        rel.annotate(
+            str(n), (x, y), textcoords="offset points", xytext=(4, -11), fontsize=8
+        )
+    rel.set(
+        xlabel="predicted probability",
+        ylabel="observed fraction positive",
+        title="Reliability (slices per bin)",
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+    )
+    rel.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     return fig

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["fit_with_early_stopping"]
+__all__ = ["CaseStudyTrainer", "fit_with_early_stopping"]
 
 
 def fit_with_early_stopping(
@@ -105,3 +105,161 @@ def fit_with_early_stopping(
     best = max(values) if mode == "max" else min(values)
     history.best_epoch = values.index(best) + 1
     return history
+
+
+class CaseStudyTrainer:
+    """The case study's training recipe, written once: build, compile, fit, predict.
+
+    Chapter 3 writes these steps out one by one because it teaches them; chapter 4.1,
+    chapter 5 and the ``medtutor train`` command call this class instead, so the three
+    train the same network in the same way. The recipe: the source article's network
+    (:func:`medtutor.models.article_cnn`, one sigmoid unit) built inside the
+    distribution strategy, Adam with binary cross-entropy, ROC-AUC as the validation
+    metric; training slices shuffled and augmented by ``tf.data``; early stopping on the
+    validation AUC with the best weights kept.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(H, W, 1)``, e.g. ``(*data.image_shape, 1)``.
+    window : str or (float, float)
+        CT window applied to data in HU (ignored for 8-bit data); see
+        :func:`medtutor.data.model_inputs`.
+    learning_rate : float
+        Adam's step size.
+    batch_size : int
+        Slices per batch.
+    epochs : int
+        Upper limit on the number of epochs.
+    patience : int
+        Epochs without a better validation AUC before training stops.
+    seed : int
+        Seed of the shuffling and augmentation (seed the weights with
+        :func:`medtutor.seed_everything` before creating the trainer).
+    strategy : tf.distribute.Strategy, optional
+        Where to build the model; by default :func:`medtutor.select_strategy`.
+    **model_options
+        Passed to :func:`medtutor.models.article_cnn` (e.g. ``second_kernel=5``).
+
+    Attributes
+    ----------
+    model : keras.Model
+        The compiled network; after :meth:`fit`, with the best weights.
+    history : keras.callbacks.History or None
+        Set by :meth:`fit`; ``history.best_epoch`` is the epoch whose weights were kept.
+
+    Notes
+    -----
+    Taught in: *Chapter 4.1* and *Chapter 5*.
+    """
+
+    def __init__(
+        self,
+        input_shape,
+        *,
+        window="liver",
+        learning_rate: float = 1e-3,
+        batch_size: int = 32,
+        epochs: int = 12,
+        patience: int = 4,
+        seed: int = 0,
+        strategy=None,
+        **model_options,
+    ):
+        import keras
+
+        from medtutor.models import article_cnn
+        from medtutor.runtime.devices import select_strategy
+
+        if epochs < 1 or patience < 1 or batch_size < 1:
+            raise ValueError(
+                f"epochs, patience and batch_size must be positive, got {epochs}, "
+                f"{patience} and {batch_size}"
+            )
+        self.window, self.batch_size, self.seed = window, batch_size, seed
+        self.epochs, self.patience = epochs, patience
+        self.strategy = strategy or select_strategy()
+        with self.strategy.scope():
+            self.model = article_cnn(tuple(input_shape), **model_options)
+            self.model.compile(
+                optimizer=keras.optimizers.Adam(learning_rate),
+                loss="binary_crossentropy",
+                metrics=[keras.metrics.AUC(name="auc")],
+            )
+        self.history = None
+
+    def dataset(self, data, split: str, *, training: bool = False):
+        """Batches of one split, shuffled and augmented when ``training``.
+
+        Parameters
+        ----------
+        data : SliceSet or path-like
+            Anything :func:`medtutor.data.make_tf_dataset` accepts.
+        split : {"train", "val", "test"}
+        training : bool
+            Shuffle and augment (for the training split).
+
+        Returns
+        -------
+        tf.data.Dataset
+        """
+        from medtutor.data.pipeline import make_tf_dataset
+
+        return make_tf_dataset(
+            data,
+            split=split,
+            batch_size=self.batch_size,
+            shuffle=training,
+            augment=training,
+            seed=self.seed,
+            window=self.window,
+        )
+
+    def fit(
+        self,
+        data,
+        *,
+        checkpoint: str | os.PathLike | None = None,
+        log_every: int = 0,
+        verbose: int = 0,
+    ):
+        """Train on the ``train`` split until the ``val`` AUC stops improving.
+
+        Parameters
+        ----------
+        data : SliceSet or path-like
+            Slices with a ``train``/``val``/``test`` split.
+        checkpoint, log_every, verbose
+            As in :func:`fit_with_early_stopping`.
+
+        Returns
+        -------
+        keras.callbacks.History
+            Also kept as :attr:`history`.
+        """
+        self.history = fit_with_early_stopping(
+            self.model,
+            self.dataset(data, "train", training=True),
+            self.dataset(data, "val"),
+            epochs=self.epochs,
+            patience=self.patience,
+            checkpoint=checkpoint,
+            log_every=log_every,
+            verbose=verbose,
+        )
+        return self.history
+
+    def predict(self, data, split: str):
+        """Tumour probabilities of one split, one per slice, in the split's order.
+
+        Parameters
+        ----------
+        data : SliceSet or path-like
+        split : {"train", "val", "test"}
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n,)`` float32 scores.
+        """
+        return self.model.predict(self.dataset(data, split), verbose=0).ravel()

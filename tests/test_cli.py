@@ -79,40 +79,49 @@ def test_train_saves_model_history_and_threshold(workspace):
 
 
 def test_evaluate_writes_report(workspace, capsys):
-    assert (
-        main(
-            [
-                "evaluate",
-                str(workspace / "data"),
-                "--model",
-                str(workspace / "run"),
-                "--out",
-                str(workspace / "report"),
-                "--bootstrap",
-                "50",
-            ]
-        )
-        == 0
-    )
+    args = ["evaluate", str(workspace / "data"), "--model", str(workspace / "run")]
+    assert main([*args, "--out", str(workspace / "report"), "--bootstrap", "50"]) == 0
     files = {p.name for p in (workspace / "report").iterdir()}
-    assert files == {
-        "roc.png",
-        "precision_recall.png",
-        "confusion_matrix.png",
-        "calibration.png",
-        "report.json",
-        "report.md",
-    }
+    assert files == {"evaluation.png", "report.json", "report.md"}
     report = json.loads((workspace / "report" / "report.json").read_text())
-    assert (
-        0
-        <= report["roc_auc_ci95"][0]
-        <= report["roc_auc"]
-        <= report["roc_auc_ci95"][1]
-        <= 1
-    )
+    assert 0 <= report["roc_auc_low"] <= report["roc_auc"] <= report["roc_auc_high"]
+    assert report["threshold_rule"] == "fixed in advance"
     assert "ROC-AUC" in (workspace / "report" / "report.md").read_text()
-    assert "test ROC-AUC" in capsys.readouterr().out
+    assert "ROC-AUC" in capsys.readouterr().out
+
+
+def test_evaluate_reports_what_the_chapter_computes(workspace):
+    """The command line and chapter 4.1 give the same numbers from the same scores."""
+    import keras
+
+    from medtutor.data import load_slices, make_tf_dataset
+    from medtutor.evaluate import evaluate_classifier
+
+    out = workspace / "report_same"
+    args = ["evaluate", str(workspace / "data"), "--model", str(workspace / "run")]
+    assert main([*args, "--out", str(out), "--bootstrap", "60"]) == 0
+    cli = json.loads((out / "report.json").read_text())
+    # Chapter 4.1's way: predict each split, choose the threshold on validation.
+    model = keras.models.load_model(workspace / "run" / "model.keras")
+    data = load_slices(workspace / "data")
+    val, test = data.split_part("val"), data.split_part("test")
+
+    def scores(split):
+        batches = make_tf_dataset(data, split=split, batch_size=32, window="liver")
+        return model.predict(batches, verbose=0).ravel()
+
+    chapter = evaluate_classifier(
+        test.labels,
+        scores("test"),
+        test.patient_ids,
+        validation=(val.labels, scores("val")),
+        target_sensitivity=0.9,
+        n_boot=60,
+        class_names=data.class_names,
+    ).to_dict()
+    rule = chapter.pop("threshold_rule")
+    assert rule.startswith("sensitivity >= 0.90") and cli.pop("threshold_rule")
+    assert cli == chapter
 
 
 def test_train_on_npz(workspace):
@@ -177,7 +186,7 @@ def test_refuses_to_overwrite_or_write_into_input(workspace, capsys):
         )
         == 3
     )
-    assert "not empty" in one_error_line(capsys)
+    assert "--out" in (line := one_error_line(capsys)) and "not an empty" in line
     assert (
         main(
             [

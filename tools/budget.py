@@ -55,22 +55,27 @@ def main() -> int:
         ok = row["seconds"] <= BUDGET_S and row["peak_mib"] <= BUDGET_MIB
         rows.append((row, ok))
         print(
-            f"{path}: {row['seconds']:.1f} s, {row['peak_mib']:.0f} MiB {'ok' if ok else 'OVER BUDGET'}",
+            f"{path}: {row['seconds']:.1f} s, {row['peak_mib']:.0f} MiB "
+            f"{'ok' if ok else 'OVER BUDGET'}",
             flush=True,
         )
     lines = [
         "# Notebook budget",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make budget` on {os.cpu_count()} cores "
-        f"({cpu_name()}), Python {platform.python_version()}, no GPU. Each notebook runs in a fresh "
-        "kernel; peak memory is the resident memory of the kernel (and anything it starts), sampled every 50 ms. Budget: 90 s and 1.5 GB per notebook.",
+        f"Measured {dt.date.today().isoformat()} with `make budget` on "
+        f"{os.cpu_count()} cores "
+        f"({cpu_name()}), Python {platform.python_version()}, no GPU. Each notebook "
+        "runs in a fresh "
+        "kernel; peak memory is the resident memory of the kernel (and anything it "
+        "starts), sampled every 50 ms. Budget: 90 s and 1.5 GB per notebook.",
         "",
         "| notebook | wall time (s) | peak memory (MiB) | within budget |",
         "|---|---:|---:|---|",
     ]
     for row, ok in rows:
         lines.append(
-            f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {'yes' if ok else '**no**'} |"
+            f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | "
+            f"{'yes' if ok else '**no**'} |"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")

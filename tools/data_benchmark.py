@@ -85,21 +85,29 @@ def main() -> int:
     lines = [
         "# Data benchmark",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make bench-data` on {os.cpu_count()} cores ({cpu_name()}), "
+        f"Measured {dt.date.today().isoformat()} with `make bench-data` on "
+        f"{os.cpu_count()} cores ({cpu_name()}), "
         f"Python {platform.python_version()}; best of {args.repeats} runs.",
         "",
         "| what | seconds | target |",
         "|---|---:|---|",
-        f"| generate 2,000 slices of 128x128 with masks (`make_liver_dataset`) | {gen_s:.2f} | <= 5 s |",
-        f"| read 2,000 8-bit PNGs, the article's per-file `load_img` loop | {article_s:.2f} | |",
+        "| generate 2,000 slices of 128x128 with masks (`make_liver_dataset`) | "
+        f"{gen_s:.2f} | <= 5 s |",
+        "| read 2,000 8-bit PNGs, the article's per-file `load_img` loop | "
+        f"{article_s:.2f} | |",
         f"| read the same PNGs with `read_folder` (first read) | {ours_s:.2f} | |",
-        f"| read them again with `read_folder(..., cache_dir=...)` (decoded pixels cached) | {cached_s:.2f} | |",
+        "| read them again with `read_folder(..., cache_dir=...)` (decoded pixels "
+        f"cached) | {cached_s:.2f} | |",
         f"| speed-up of `read_folder`, first read | {article_s / ours_s:.1f}x | |",
-        f"| speed-up of `read_folder`, later reads | {article_s / cached_s:.1f}x | >= 5x |",
+        f"| speed-up of `read_folder`, later reads | {article_s / cached_s:.1f}x | >= "
+        "5x |",
         "",
-        "Decoding the PNGs takes most of the time, and both loaders use Pillow for it, so a first",
-        "read can only gain from parallel threads (two cores here). Every later read (another epoch",
-        "script, another run of a chapter, the command line) skips decoding when a cache folder is",
+        "Decoding the PNGs takes most of the time, and both loaders use Pillow for "
+        "it, so a first",
+        "read can only gain from parallel threads (two cores here). Every later read "
+        "(another epoch",
+        "script, another run of a chapter, the command line) skips decoding when a "
+        "cache folder is",
         "given; the cache is checked against each file's size and modification time.",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ pytest. That way the stored outputs are the outputs nbval will compare against.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -51,10 +52,8 @@ class PeakMemory:
         while not self._stop.is_set():
             total = 0
             for child in self._me.children(recursive=True):
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += child.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
             self._stop.wait(self._interval)
 

@@ -24,15 +24,15 @@ def colab_cell_source(url: str | None = None) -> str:
     """Source of the first cell of every notebook."""
     url = url or repository_url()
     return f"""\
-# On Google Colab only: install medtutor from the book's repository. Colab already has
-# TensorFlow; Binder and local installs already have medtutor, so elsewhere this does nothing.
+# On Google Colab only: install medtutor from the book's repository. Colab already
+# has TensorFlow; Binder and local installs already have medtutor, so elsewhere this
+# does nothing.
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pydicom", "nibabel"], check=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "medtutor @ git+{url}"],
-        check=True,
-    )"""
+    pip = [sys.executable, "-m", "pip", "install", "-q"]
+    package = "medtutor @ git+{url}"
+    subprocess.run([*pip, "pydicom", "nibabel"], check=True)
+    subprocess.run([*pip, "--no-deps", package], check=True)"""

@@ -1,12 +1,14 @@
 """Small Sphinx fixes for the built book (a local extension, see ``_config.yml``).
 
-* No Colab button on Markdown pages: Colab opens only ``.ipynb`` files, so on a page written in
-  MyST Markdown (the introduction) its link would fail. Binder stays: JupyterLab opens the Markdown
-  file as a notebook through jupytext, which is part of the book's environment.
-* Each inline script only once: Jupyter Book 1 registers the sphinx-thebe and togglebutton
-  snippets twice, and the second ``const THEBE_JS_URL`` is a JavaScript error in the console.
-* A default colour mode before the theme's script runs, so it does not log "invalid theme mode" on a
-  reader's first visit.
+* No Colab button on Markdown pages: Colab opens only ``.ipynb`` files, so on a page
+  written in MyST Markdown (the introduction) its link would fail. Binder stays:
+  JupyterLab opens the Markdown file as a notebook through jupytext, which is part of
+  the book's environment.
+* Each inline script only once: Jupyter Book 1 registers the sphinx-thebe and
+  togglebutton snippets twice, and the second ``const THEBE_JS_URL`` is a JavaScript
+  error in the console.
+* A default colour mode before the theme's script runs, so it does not log "invalid
+  theme mode" on a reader's first visit.
 """
 
 
@@ -21,7 +23,9 @@ def drop_colab_on_markdown(app, pagename, templatename, context, doctree):
 def dedupe_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
-        filename = getattr(script, "filename", script) or ""  # inline scripts: None or ""
+        filename = (
+            getattr(script, "filename", script) or ""
+        )  # inline scripts: None or ""
         key = (str(filename), repr(sorted(getattr(script, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
@@ -29,15 +33,18 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-# Runs before the theme's deferred script, which logs an error when no mode is stored yet.
+# Runs before the theme's deferred script, which logs an error when no mode is stored.
 DEFAULT_MODE = (
-    'if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }'
-    ' if (!document.documentElement.dataset.theme) { document.documentElement.dataset.theme = "light"; }'
+    "const root = document.documentElement;"
+    ' if (!root.dataset.mode) { root.dataset.mode = "auto"; }'
+    ' if (!root.dataset.theme) { root.dataset.theme = "light"; }'
 )
 
 
 def setup(app):
     app.add_js_file(None, body=DEFAULT_MODE, priority=100)
-    app.connect("html-page-context", drop_colab_on_markdown, priority=502)  # after the theme (501)
+    app.connect(
+        "html-page-context", drop_colab_on_markdown, priority=502
+    )  # after the theme (501)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

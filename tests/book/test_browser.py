@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -44,7 +44,8 @@ def need_site():
     if not (HTML / "index.html").exists():
         if os.environ.get("CI"):
             pytest.fail(
-                "_build/html is missing: make test builds the book before running pytest"
+                "_build/html is missing: make test builds the book before running "
+                "pytest"
             )
         pytest.skip("book not built; run `make book` first")
 
@@ -68,7 +69,10 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     if not (CHROMIUM and CHROMEDRIVER):
-        message = "headless Chromium and chromedriver are needed (Debian packages chromium, chromium-driver)"
+        message = (
+            "headless Chromium and chromedriver are needed "
+            "(Debian packages chromium, chromium-driver)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -101,11 +105,15 @@ WAIT_FOR_PAGE = """
 const done = arguments[arguments.length - 1];
 const ready = () => {
   const mj = window.MathJax;
-  const math = mj && mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
-  math.then(() => Promise.all(Array.from(document.images).map(img => img.complete ? 1 :
-      new Promise(r => { img.onload = img.onerror = r; })))).then(() => done(true));
+  const started = mj && mj.startup && mj.startup.promise;
+  const math = started ? mj.startup.promise : Promise.resolve();
+  const loaded = img => img.complete ? 1 :
+    new Promise(r => { img.onload = img.onerror = r; });
+  math.then(() => Promise.all(Array.from(document.images).map(loaded)))
+    .then(() => done(true));
 };
-if (document.readyState === "complete") ready(); else window.addEventListener("load", ready);
+if (document.readyState === "complete") ready();
+else window.addEventListener("load", ready);
 """
 
 
@@ -124,7 +132,8 @@ def test_page_loads_renders_math_and_images_without_errors(browser, server, page
             f"{page}: MathJax rendered nothing"
         )
     broken = browser.execute_script(
-        "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        "return Array.from(document.images).filter(i => !(i.complete && "
+        "i.naturalWidth > 0)).map(i => i.src)"
     )
     assert not broken, f"{page}: images did not load: {broken[:3]}"
     # The browser asks for /favicon.ico by itself; the book does not link one.

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 from tools.nbrun import notebooks_under
 from tools.nbtemplate import COLAB_TAGS, colab_cell_source, repository_url
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOKS = notebooks_under(ROOT / "book")
 NOISE = re.compile(
@@ -64,7 +65,8 @@ def test_first_cell_installs_medtutor_on_colab_only(path):
     first = cells(path)[0]
     assert first["cell_type"] == "code"
     assert "".join(first["source"]) == colab_cell_source(repository_url()), (
-        f"{path.name}: first cell differs from tools/nbtemplate.py (repository URL in _config.yml?)"
+        f"{path.name}: first cell differs from tools/nbtemplate.py (repository URL in "
+        "_config.yml?)"
     )
     assert first["metadata"].get("tags") == COLAB_TAGS
     assert first.get("outputs") == [], "outside Colab the first cell must print nothing"

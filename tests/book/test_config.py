@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 HTML = ROOT / "_build" / "html"
 
@@ -43,7 +43,8 @@ def built(page: str) -> str:
     path = HTML / page
     if not path.exists():
         pytest.skip(
-            f"{path.relative_to(ROOT)} not built (make test builds it before running pytest)"
+            f"{path.relative_to(ROOT)} not built (make test builds it before running "
+            "pytest)"
         )
     return path.read_text()
 

@@ -13,7 +13,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def lock_requirements() -> list[Requirement]:
@@ -85,12 +85,14 @@ def test_pyproject_dependencies_are_all_pinned_and_satisfied_by_the_lock():
 def test_tensorflow_platform_markers_follow_the_toolchain_notes():
     text = (ROOT / "requirements-lock.txt").read_text()
     assert re.search(
-        r'^tensorflow-cpu==2\.21\.\d+; sys_platform == "linux" and platform_machine == "x86_64"$',
+        r"^tensorflow-cpu==2\.21\.\d+; "
+        r'sys_platform == "linux" and platform_machine == "x86_64"$',
         text,
         re.M,
     )
     assert re.search(
-        r'^tensorflow==2\.21\.\d+; sys_platform != "linux" or platform_machine != "x86_64"$',
+        r"^tensorflow==2\.21\.\d+; "
+        r'sys_platform != "linux" or platform_machine != "x86_64"$',
         text,
         re.M,
     )

@@ -1,0 +1,95 @@
+"""The one clinical evaluation: report contents, operating point rules, outputs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from medtutor import metrics
+from medtutor.evaluate import evaluate_classifier, write_report
+
+
+@pytest.fixture
+def scored():
+    """Labels, scores and patient ids of a test and a validation set (8 slices each)."""
+    rng = np.random.default_rng(7)
+
+    def one_set(n_patients):
+        patients = np.repeat(np.arange(n_patients), 8)
+        y = (rng.random(n_patients) < 0.4)[patients].astype(int)
+        p = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.2, len(y)), 0, 1)
+        return y, p, patients
+
+    return one_set(30), one_set(20)
+
+
+def test_threshold_is_chosen_on_validation_not_test(scored):
+    (y, p, ids), (yv, pv, _) = scored
+    report = evaluate_classifier(
+        y, p, ids, validation=(yv, pv), target_sensitivity=0.8, n_boot=50
+    )
+    assert report.threshold == metrics.threshold_for_sensitivity(yv, pv, 0.8)
+    assert report.validation["sensitivity"] >= 0.8
+    assert report.test == metrics.operating_point(y, p, report.threshold)
+    with pytest.raises(ValueError, match="validation"):
+        evaluate_classifier(y, p, ids)
+
+
+def test_a_fixed_threshold_is_kept_and_must_be_finite(scored):
+    (y, p, ids), (yv, pv, _) = scored
+    report = evaluate_classifier(y, p, ids, threshold=0.5, validation=(yv, pv))
+    assert report.threshold == 0.5 and report.threshold_rule == "fixed in advance"
+    assert report.validation == metrics.operating_point(yv, pv, 0.5)
+    with pytest.raises(ValueError, match="finite"):
+        evaluate_classifier(y, p, ids, threshold=float("nan"))
+
+
+def test_report_numbers_come_from_the_metrics(scored):
+    (y, p, ids), _ = scored
+    report = evaluate_classifier(y, p, ids, threshold=0.5, n_boot=80, seed=3)
+    ci = metrics.bootstrap_auc(y, p, ids, n_boot=80, seed=3)
+    assert (report.roc_auc, report.roc_auc_low, report.roc_auc_high) == (
+        ci["auc"],
+        ci["low"],
+        ci["high"],
+    )
+    assert report.n_patients == 30 and report.n_slices == 240
+    assert report.average_precision == metrics.average_precision(y, p)
+    cal = metrics.calibration(y, p)
+    assert report.calibration["brier"] == cal["brier"]
+    assert len(report.calibration["count"]) == len(report.calibration["mean_predicted"])
+
+
+def test_written_forms_round_trip(scored, tmp_path):
+    (y, p, ids), (yv, pv, _) = scored
+    report = evaluate_classifier(y, p, ids, validation=(yv, pv), n_boot=30)
+    paths = write_report(report, tmp_path, title="A test")
+    assert {path.name for path in paths.values()} == {
+        "report.json",
+        "report.md",
+        "evaluation.png",
+    }
+    saved = json.loads(paths["json"].read_text())
+    assert saved["roc_auc"] == report.roc_auc
+    assert saved["test"]["sensitivity"] == report.test["sensitivity"]
+    markdown = paths["markdown"].read_text()
+    assert markdown.startswith("# A test") and f"{report.roc_auc:.3f}" in markdown
+    assert paths["figure"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_json_form_has_no_nan(scored):
+    (y, p, ids), _ = scored
+    # A threshold above every score: no positive decisions, so PPV is undefined.
+    report = evaluate_classifier(y, p, ids, threshold=1.5, n_boot=20)
+    assert np.isnan(report.test["ppv"])
+    text = json.dumps(report.to_dict(), allow_nan=False)
+    assert json.loads(text)["test"]["ppv"] is None
+
+
+def test_summary_names_the_numbers(scored):
+    (y, p, ids), (yv, pv, _) = scored
+    text = evaluate_classifier(y, p, ids, validation=(yv, pv), n_boot=20).summary()
+    for word in ("ROC-AUC", "validation", "test", "Brier", "bootstrap over patients"):
+        assert word in text
