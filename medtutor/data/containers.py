@@ -99,7 +99,8 @@ class SliceSet:
         labels = np.asarray(self.labels)
         if n and (labels.min() < 0 or labels.max() >= len(self.class_names)):
             raise DataError(
-                f"labels must lie in [0, {len(self.class_names)}), got {labels.min()}..{labels.max()}"
+                f"labels must lie in [0, {len(self.class_names)}), "
+                f"got {labels.min()}..{labels.max()}"
             )
 
     def __len__(self) -> int:
@@ -150,8 +151,9 @@ class SliceSet:
                 f"{c} {int((part.labels == i).sum())}"
                 for i, c in enumerate(self.class_names)
             )
+            n_patients = len(np.unique(part.patient_ids))
             lines.append(
-                f"{name:5s}: {len(part):5d} slices, {len(np.unique(part.patient_ids)):4d} patients ({counts})"
+                f"{name:5s}: {len(part):5d} slices, {n_patients:4d} patients ({counts})"
             )
         return "\n".join(lines)
 
@@ -162,7 +164,8 @@ class SliceSet:
             if getattr(self, f.name) is not None and f.name in self._PER_SLICE
         ]
         return (
-            f"SliceSet({len(self)} slices of {self.image_shape[0]}x{self.image_shape[1]} {self.modality} "
+            f"SliceSet({len(self)} slices of "
+            f"{self.image_shape[0]}x{self.image_shape[1]} {self.modality} "
             f"in {self.units}, spacing {self.spacing[0]:.2f}x{self.spacing[1]:.2f} mm, "
             f"classes {self.class_names}, fields {names})"
         )
@@ -206,17 +209,19 @@ class Scan:
             )
         if len(self.spacing) != self.array.ndim:
             raise DataError(
-                f"spacing {self.spacing} does not match an array of {self.array.ndim} dimensions"
+                f"spacing {self.spacing} does not match an array of "
+                f"{self.array.ndim} dimensions"
             )
         if any(not np.isfinite(s) or s <= 0 for s in self.spacing):
             raise DataError(f"spacing must be positive millimetres, got {self.spacing}")
         for name, mask in self.masks.items():
             if mask.shape != self.array.shape:
                 raise DataError(
-                    f"mask {name!r} has shape {mask.shape}, the image {self.array.shape}"
+                    f"mask {name!r} has shape {mask.shape}, "
+                    f"the image {self.array.shape}"
                 )
 
     @property
     def extent_mm(self) -> tuple[float, ...]:
         """Physical size along each axis (pixels times spacing)."""
-        return tuple(n * s for n, s in zip(self.array.shape, self.spacing))
+        return tuple(n * s for n, s in zip(self.array.shape, self.spacing, strict=True))

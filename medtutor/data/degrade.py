@@ -34,11 +34,17 @@ def add_low_dose_noise(
     correlation_px : float
         Correlation length of the noise in pixels (0 for white noise).
     seed : int
+        Seed of the noise; the same seed gives the same noise.
 
     Returns
     -------
     numpy.ndarray
         float32 images of the same shape.
+
+    Raises
+    ------
+    ValueError
+        ``sigma_hu`` is negative.
 
     Notes
     -----
@@ -64,10 +70,17 @@ def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
     images : numpy.ndarray
         ``(H, W)`` or ``(N, H, W)``, with ``H`` and ``W`` divisible by ``factor``.
     factor : int
+        Side of the averaged blocks, in pixels.
 
     Returns
     -------
     numpy.ndarray
+        float32 ``(H / factor, W / factor)`` or ``(N, H / factor, W / factor)``.
+
+    Raises
+    ------
+    ValueError
+        ``H`` or ``W`` is not divisible by ``factor``.
 
     Notes
     -----
@@ -96,6 +109,28 @@ def scanner_shift(
     soft-tissue contrast around 40 HU (a different contrast timing or kernel), the
     offset shifts every value, blur imitates thicker slices or a smoother reconstruction
     kernel.
+
+    Parameters
+    ----------
+    hu : numpy.ndarray
+        ``(H, W)`` or ``(N, H, W)`` images in HU.
+    noise_hu : float
+        Standard deviation of added correlated noise (:func:`add_low_dose_noise`), in
+        HU; 0 adds none.
+    offset_hu : float
+        Calibration offset added to every pixel, in HU.
+    gain : float
+        Contrast gain about 40 HU.
+    blur_px : float
+        Standard deviation of a Gaussian blur within each image, in pixels; 0 for
+        none.
+    seed : int
+        Seed of the noise.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 images of the same shape.
 
     Notes
     -----

@@ -94,7 +94,8 @@ def apply_window(
     if isinstance(window, str):
         if window not in WINDOWS:
             raise DataError(
-                f"unknown window {window!r}; choose one of {sorted(WINDOWS)} or pass (centre, width)"
+                f"unknown window {window!r}; choose one of {sorted(WINDOWS)} "
+                "or pass (centre, width)"
             )
         centre, width = WINDOWS[window]
     else:
@@ -213,7 +214,7 @@ def resize(image: np.ndarray, shape: Sequence[int], *, order: int = 1) -> np.nda
     target = tuple(int(s) for s in shape)
     if len(target) != 2 or min(target) < 1:
         raise DataError(f"shape must be two positive integers, got {shape}")
-    zoom = [t / s for t, s in zip(target, image.shape[-2:])]
+    zoom = [t / s for t, s in zip(target, image.shape[-2:], strict=True)]
     if image.ndim == 3:
         zoom = [1.0, *zoom]
     src = image if order == 0 else image.astype(np.float32, copy=False)
@@ -261,15 +262,16 @@ def resample(
     spacing, new_spacing = tuple(map(float, spacing)), tuple(map(float, new_spacing))
     if not (image.ndim == len(spacing) == len(new_spacing)) or image.ndim not in (2, 3):
         raise DataError(
-            f"image of {image.ndim} dimensions needs 2 or 3 spacings each, got {spacing} -> {new_spacing}"
+            f"image of {image.ndim} dimensions needs 2 or 3 spacings each, "
+            f"got {spacing} -> {new_spacing}"
         )
     if min(spacing + new_spacing) <= 0:
         raise DataError(f"spacings must be positive, got {spacing} -> {new_spacing}")
     target = [
         max(1, int(round(n * s / t)))
-        for n, s, t in zip(image.shape, spacing, new_spacing)
+        for n, s, t in zip(image.shape, spacing, new_spacing, strict=True)
     ]
-    zoom = [t / n for t, n in zip(target, image.shape)]
+    zoom = [t / n for t, n in zip(target, image.shape, strict=True)]
     src = image if order == 0 else image.astype(np.float32, copy=False)
     out = ndimage.zoom(src, zoom, order=order, mode="nearest", grid_mode=True)
     return out if order == 0 else out.astype(np.float32)
@@ -363,7 +365,7 @@ def match_grid(
     moved = resample(image, spacing, reference_spacing, order=order)
     out = np.full(tuple(reference_shape), fill, dtype=moved.dtype)
     src, dst = [], []
-    for n_src, n_dst in zip(moved.shape, reference_shape):
+    for n_src, n_dst in zip(moved.shape, reference_shape, strict=True):
         if n_src >= n_dst:
             start = (n_src - n_dst) // 2
             src.append(slice(start, start + n_dst))

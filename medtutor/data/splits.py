@@ -25,7 +25,8 @@ def _check_fractions(fractions) -> tuple[float, float, float]:
         or fr[2] == 0
     ):
         raise DataError(
-            f"fractions must be three non-negative numbers summing to 1 (train and test > 0), got {fractions}"
+            "fractions must be three non-negative numbers summing to 1 "
+            f"(train and test > 0), got {fractions}"
         )
     return fr
 

@@ -7,6 +7,7 @@ output).
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -24,6 +25,20 @@ def atomic_folder(destination: str | os.PathLike):
     """Yield a temporary folder beside ``destination`` that becomes it only if the block
     succeeds.
 
+    Parameters
+    ----------
+    destination : path-like
+        The folder to create. It must not exist, or be an empty folder; its parent is
+        created if needed.
+
+    Yields
+    ------
+    pathlib.Path
+        A new, hidden folder in the same parent (``.<name>-partial-XXXX``) to write
+        into. When the block ends without an exception it is renamed to
+        ``destination``; on any exception, ``KeyboardInterrupt`` included, it is
+        deleted and ``destination`` is left as it was.
+
     Raises
     ------
     DataError
@@ -39,13 +54,19 @@ def atomic_folder(destination: str | os.PathLike):
         not destination.is_dir() or any(destination.iterdir())
     ):
         raise DataError(
-            f"{destination} already exists and is not an empty folder; choose a new one "
-            "(medtutor never overwrites or adds to folders that are not empty)"
+            f"{destination} already exists and is not an empty folder; choose a new "
+            "one (medtutor never overwrites or adds to folders that are not empty)"
         )
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(
-        tempfile.mkdtemp(prefix=f".{destination.name}-partial-", dir=destination.parent)
-    )
+    # Not tempfile.mkdtemp, whose folders only their owner may read: this one gets the
+    # permissions of any new folder, which it keeps when renamed.
+    while True:
+        tmp = destination.parent / f".{destination.name}-partial-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+            break
+        except FileExistsError:
+            continue
     try:
         yield tmp
         if destination.exists():
@@ -56,11 +77,61 @@ def atomic_folder(destination: str | os.PathLike):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+@contextmanager
+def _atomic_file(destination: Path, *, suffix: str = "", overwrite: bool = False):
+    """Yield a path beside ``destination`` that replaces it only if the block succeeds.
+
+    The temporary path (``.<name>-partial-<random><suffix>``) is not created here, so
+    the writer creates it with the usual permissions; ``suffix`` keeps the extension
+    that writers such as nibabel read the format from. On any exception,
+    ``KeyboardInterrupt`` included, whatever was written there is deleted and
+    ``destination`` is left as it was. Raises :class:`DataError` when ``destination``
+    is a folder, or exists and ``overwrite`` is false.
+    """
+    if destination.is_dir():
+        raise DataError(f"{destination} is a folder, not a file name")
+    if destination.exists() and not overwrite:
+        raise DataError(
+            f"{destination} already exists; choose a new name or pass overwrite=True"
+        )
+    tmp = destination.parent / (
+        f".{destination.name}-partial-{secrets.token_hex(4)}{suffix}"
+    )
+    try:
+        yield tmp
+        os.replace(tmp, destination)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def save_npz_atomic(
     path: str | os.PathLike, arrays: dict, *, compressed: bool = False
 ) -> Path:
     """Save ``arrays`` as an ``.npz`` file through a temporary file in the same folder
     and a rename.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.npz`` file; its folder is created if needed, and an existing file is
+        replaced (in one step: readers see the old file or the new one, never half of
+        one).
+    arrays : dict of str to array_like
+        The arrays, by key.
+    compressed : bool
+        Use :func:`numpy.savez_compressed` instead of :func:`numpy.savez`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        The folder or the file cannot be written. On this or any other exception,
+        ``KeyboardInterrupt`` included, the temporary file is deleted and ``path`` is
+        left as it was.
 
     Notes
     -----

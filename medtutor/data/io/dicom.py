@@ -9,7 +9,6 @@ spacing).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
 from medtutor.data.containers import Scan
 from medtutor.data.errors import DataError
+from medtutor.data.io.atomic import atomic_folder
 from medtutor.data.io.png import HU_OFFSET
 
 __all__ = ["example_ct_path", "read_dicom", "write_dicom_series"]
@@ -53,7 +53,8 @@ def _read_one(path: Path):
         raise DataError(f"{path}: unreadable DICOM ({exc})") from None
     if "PixelData" not in ds:
         raise DataError(
-            f"{path}: DICOM file without pixel data (a {ds.get('Modality', 'non-image')} object?)"
+            f"{path}: DICOM file without pixel data "
+            f"(a {ds.get('Modality', 'non-image')} object?)"
         )
     try:
         stored = ds.pixel_array
@@ -61,15 +62,15 @@ def _read_one(path: Path):
         raise DataError(f"{path}: cannot decode pixel data ({exc})") from None
     if stored.ndim != 2:
         raise DataError(
-            f"{path}: expected a single-frame grayscale image, got pixel array {stored.shape}"
+            f"{path}: expected a single-frame grayscale image, "
+            f"got pixel array {stored.shape}"
         )
     return ds, stored
 
 
 def _to_units(ds, stored) -> tuple[np.ndarray, str]:
-    values = apply_modality_lut(stored, ds).astype(
-        np.float32
-    )  # slope * stored + intercept
+    # slope * stored + intercept
+    values = apply_modality_lut(stored, ds).astype(np.float32)
     units = "HU" if ds.get("Modality") == "CT" else "a.u."
     return values, units
 
@@ -140,7 +141,8 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
             raise DataError(f"{path}: no slice of series {series_uid}; found {series}")
     elif len(series) > 1:
         raise DataError(
-            f"{path}: {len(series)} series in one folder ({', '.join(series)}); pass series_uid="
+            f"{path}: {len(series)} series in one folder ({', '.join(series)}); "
+            "pass series_uid="
         )
     shapes = {stored.shape for _, _, stored in slices}
     if len(shapes) > 1:
@@ -202,13 +204,17 @@ def write_dicom_series(
     Pixels are stored as unsigned 16-bit ``HU + HU_OFFSET`` (1024) with
     ``RescaleIntercept = -HU_OFFSET``, as many scanners do. Meant for examples and tests
     ("your own data" without downloading any); the files carry no real patient data.
+    The series is written into a temporary folder beside ``folder`` and renamed into
+    place only when every slice is written
+    (:func:`medtutor.data.io.atomic.atomic_folder`), so an error or Ctrl-C never leaves
+    half a series behind.
 
     Parameters
     ----------
     scan : Scan
         A 2D or 3D CT scan in HU.
     folder : path-like
-        Output folder (created; must be empty if it exists).
+        Output folder (created with its parents; must be empty if it exists).
     patient_id : str
         Value of the PatientID tag.
     shuffle_names : bool
@@ -220,6 +226,12 @@ def write_dicom_series(
     pathlib.Path
         ``folder``.
 
+    Raises
+    ------
+    DataError
+        A scan that is not in HU, or a ``folder`` that exists and is not an empty
+        folder.
+
     Notes
     -----
     Taught in: *Using your own data*.
@@ -227,9 +239,6 @@ def write_dicom_series(
     if scan.units != "HU":
         raise DataError("write_dicom_series writes CT in Hounsfield units")
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise DataError(f"{folder} is not empty")
-    folder.mkdir(parents=True, exist_ok=True)
     volume = scan.array[None] if scan.array.ndim == 2 else scan.array
     dz, row, col = (1.0, *scan.spacing) if scan.array.ndim == 2 else scan.spacing
     study, series, frame = generate_uid(), generate_uid(), generate_uid()
@@ -238,50 +247,36 @@ def write_dicom_series(
         if shuffle_names
         else np.arange(len(volume))
     )
-    for k, image in enumerate(volume):
-        meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = CTImageStorage
-        meta.MediaStorageSOPInstanceUID = generate_uid()
-        meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        ds = pydicom.Dataset()
-        ds.file_meta = meta
-        ds.SOPClassUID, ds.SOPInstanceUID = (
-            CTImageStorage,
-            meta.MediaStorageSOPInstanceUID,
-        )
-        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = (
-            study,
-            series,
-            frame,
-        )
-        ds.Modality, ds.PatientID, ds.PatientName = (
-            "CT",
-            patient_id,
-            "Synthetic^Phantom",
-        )
-        ds.InstanceNumber = k + 1
-        ds.ImagePositionPatient = [
-            0.0,
-            0.0,
-            k * float(dz),
-        ]  # slice k is k * dz above slice 0
-        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-        ds.PixelSpacing = [float(row), float(col)]
-        ds.SliceThickness = float(dz)
-        ds.Rows, ds.Columns = image.shape
-        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = (
-            16,
-            16,
-            15,
-            0,
-        )
-        ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -HU_OFFSET, 1, "HU"
-        ds.PixelData = (
-            np.clip(np.round(image + HU_OFFSET), 0, 65535).astype("<u2").tobytes()
-        )
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        os.close(fd)
-        ds.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, folder / f"IM{int(names[k]):04d}.dcm")
+    with atomic_folder(folder) as tmp:
+        for k, image in enumerate(volume):
+            meta = FileMetaDataset()
+            meta.MediaStorageSOPClassUID = CTImageStorage
+            meta.MediaStorageSOPInstanceUID = generate_uid()
+            meta.TransferSyntaxUID = ExplicitVRLittleEndian
+            ds = pydicom.Dataset()
+            ds.file_meta = meta
+            ds.SOPClassUID = CTImageStorage
+            ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+            ds.StudyInstanceUID = study
+            ds.SeriesInstanceUID = series
+            ds.FrameOfReferenceUID = frame
+            ds.Modality = "CT"
+            ds.PatientID = patient_id
+            ds.PatientName = "Synthetic^Phantom"
+            ds.InstanceNumber = k + 1
+            # Slice k is k * dz above slice 0.
+            ds.ImagePositionPatient = [0.0, 0.0, k * float(dz)]
+            ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+            ds.PixelSpacing = [float(row), float(col)]
+            ds.SliceThickness = float(dz)
+            ds.Rows, ds.Columns = image.shape
+            ds.SamplesPerPixel = 1
+            ds.PhotometricInterpretation = "MONOCHROME2"
+            ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 16, 15
+            ds.PixelRepresentation = 0  # unsigned
+            ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -HU_OFFSET, 1, "HU"
+            ds.PixelData = (
+                np.clip(np.round(image + HU_OFFSET), 0, 65535).astype("<u2").tobytes()
+            )
+            ds.save_as(tmp / f"IM{int(names[k]):04d}.dcm", enforce_file_format=True)
     return folder

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import json
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,8 +61,9 @@ def write_folder(
         (:func:`medtutor.data.io.atomic.atomic_folder`), so an error never leaves half a
         data set behind.
     bit_depth : {16, 8}
-        16 keeps Hounsfield units exactly (stored as ``HU + 1024``); 8 stores the image
-        after the display ``window``, which loses everything outside the window.
+        16 keeps Hounsfield units exactly (stored as ``HU + HU_OFFSET``, 1024); 8
+        stores the image after the display ``window``, which loses everything outside
+        the window.
     window : str or (float, float)
         Window used for 8-bit output (see :func:`medtutor.data.apply_window`).
     split : array of str, optional
@@ -85,7 +87,8 @@ def write_folder(
     split = data.split if split is None else np.asarray(split)
     if split is None:
         raise DataError(
-            "the slices have no split: pass split= or use data.with_split(patient_split(data))"
+            "the slices have no split: pass split= or use "
+            "data.with_split(patient_split(data))"
         )
     if bit_depth not in (8, 16):
         raise DataError(f"bit_depth must be 8 or 16, got {bit_depth}")
@@ -216,7 +219,8 @@ def _read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
     missing_files += [r[1] for r in rows if r[1] and r[1] not in existing]
     if missing_files:
         raise DataError(
-            f"{path} names {len(missing_files)} file(s) that do not exist, e.g. {root / missing_files[0]}"
+            f"{path} names {len(missing_files)} file(s) that do not exist, "
+            f"e.g. {root / missing_files[0]}"
         )
     return rows
 
@@ -237,7 +241,8 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
         cache_dir = Path(cache_dir)
         if cache_dir.resolve().is_relative_to(root.resolve()):
             raise DataError(
-                f"cache_dir {cache_dir} is inside the data folder; readers never write there"
+                f"cache_dir {cache_dir} is inside the data folder; "
+                "readers never write there"
             )
         cache = (
             cache_dir
@@ -286,6 +291,31 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
     return arrays, mask_arrays
 
 
+def _resized_spacing(
+    spacing: tuple[float, float],
+    shapes: list[tuple[int, int]],
+    target: tuple[int, int] | None,
+) -> tuple[tuple[float, float], list[tuple[float, float]] | None]:
+    """The spacing of the images after resizing each from its own shape to ``target``.
+
+    Returns ``(spacing, None)`` when every resized image has the same pixel spacing
+    (always so without ``target``), else ``((1.0, 1.0), per_image)``: the
+    :class:`SliceSet` convention for an unknown spacing, and each image's.
+    """
+    if target is None:
+        return spacing, None
+
+    def one(shape):
+        if shape == target:
+            return spacing
+        return (spacing[0] * shape[0] / target[0], spacing[1] * shape[1] / target[1])
+
+    per_image = [one(tuple(shape)) for shape in shapes]
+    if len(set(per_image)) == 1:
+        return per_image[0], None
+    return (1.0, 1.0), per_image
+
+
 def read_folder(
     root: str | os.PathLike,
     *,
@@ -328,7 +358,16 @@ def read_folder(
     -------
     SliceSet
         Images in HU when ``dataset.json`` says the PNGs are 16-bit HU, otherwise the
-        raw pixel values (0-255 for 8-bit) with ``units="intensity"``.
+        raw pixel values (0-255 for 8-bit) with ``units="intensity"``. The spacing is
+        ``dataset.json``'s ``spacing_mm`` (``(1.0, 1.0)``, unknown, without it), which
+        describes the stored pixels of every file. Resizing to ``size`` scales each
+        image's spacing by its own size: ``spacing * original / size``. When the
+        images had different sizes, their resized pixels differ in size too, and the
+        one spacing a :class:`SliceSet` holds would be wrong for some of them; the
+        spacing is then ``(1.0, 1.0)``, the unknown value, ``meta["spacing_mm"]`` lists
+        each image's ``(row, column)`` spacing in the order of ``meta["files"]``, and a
+        :class:`UserWarning` says so. Neither the first image's spacing nor the most
+        common one is passed off as the spacing of all.
 
     Raises
     ------
@@ -373,7 +412,8 @@ def read_folder(
         first = arrays[0].shape
         odd = next(i for i, a in enumerate(arrays) if a.shape != first)
         raise DataError(
-            f"{root / rows[odd][0]} is {arrays[odd].shape[1]}x{arrays[odd].shape[0]} pixels but "
+            f"{root / rows[odd][0]} is "
+            f"{arrays[odd].shape[1]}x{arrays[odd].shape[0]} pixels but "
             f"{root / rows[0][0]} is {first[1]}x{first[0]}; pass size= to resize them"
         )
     if target is None:
@@ -412,11 +452,20 @@ def read_folder(
         meta.get("class_names")
         or [by_label.get(i, str(i)) for i in range(max(by_label) + 1)]
     )
-    spacing = tuple(meta.get("spacing_mm", (1.0, 1.0)))
-    if target is not None and arrays[0].shape != target:
-        spacing = (
-            spacing[0] * arrays[0].shape[0] / target[0],
-            spacing[1] * arrays[0].shape[1] / target[1],
+    spacing, per_image = _resized_spacing(
+        tuple(meta.get("spacing_mm", (1.0, 1.0))),
+        [a.shape for a in arrays],
+        target,
+    )
+    extra = {}
+    if per_image is not None:
+        extra["spacing_mm"] = per_image
+        warnings.warn(
+            f"{root}: images of {len(shapes)} sizes resized to {target[1]}x{target[0]} "
+            "pixels no longer share one pixel spacing; the SliceSet's spacing is "
+            "(1.0, 1.0), unknown, and meta['spacing_mm'] holds each image's",
+            UserWarning,
+            stacklevel=2,
         )
     return SliceSet(
         images=images,
@@ -429,5 +478,5 @@ def read_folder(
         liver_masks=liver,
         lesion_masks=lesion,
         split=np.array([r[5] for r in rows], dtype="<U5"),
-        meta={"source": "folder", "files": [r[0] for r in rows]},
+        meta={"source": "folder", "files": [r[0] for r in rows], **extra},
     )

@@ -93,12 +93,14 @@ def read_medmnist(
                 ) from None
             if len(images) != len(labels):
                 raise DataError(
-                    f"{path}: {s}_images has {len(images)} entries but {s}_labels has {len(labels)}"
+                    f"{path}: {s}_images has {len(images)} entries "
+                    f"but {s}_labels has {len(labels)}"
                 )
             if images.ndim == 4 and images.shape[-1] in (3, 4):
                 if rgb != "convert":
                     raise DataError(
-                        f"{path}: {s}_images are colour {images.shape}; pass rgb='convert' for grayscale"
+                        f"{path}: {s}_images are colour {images.shape}; "
+                        "pass rgb='convert' for grayscale"
                     )
                 images = images[..., :3].astype(np.float32) @ np.array(
                     [0.299, 0.587, 0.114], np.float32
@@ -110,14 +112,16 @@ def read_medmnist(
             labels = np.asarray(labels)
             if labels.ndim == 2 and labels.shape[1] > 1:
                 raise DataError(
-                    f"{path}: {s}_labels are multi-label {labels.shape}; only single-label data are supported"
+                    f"{path}: {s}_labels are multi-label {labels.shape}; "
+                    "only single-label data are supported"
                 )
             images = images.astype(np.float32)
             if not np.isfinite(images).all():
                 raise DataError(f"{path}: {s}_images contain NaN or inf")
             if pids is not None and len(pids) != len(images):
                 raise DataError(
-                    f"{path}: {s}_patient_ids has {len(pids)} entries, {s}_images {len(images)}"
+                    f"{path}: {s}_patient_ids has {len(pids)} entries, "
+                    f"{s}_images {len(images)}"
                 )
             ids = (
                 pids.astype(str)
@@ -148,7 +152,8 @@ def read_medmnist(
     )
     if len(names) < n_classes:
         raise DataError(
-            f"{path}: labels go up to {n_classes - 1} but only {len(names)} class names were given"
+            f"{path}: labels go up to {n_classes - 1} "
+            f"but only {len(names)} class names were given"
         )
     return SliceSet(
         images=np.concatenate([p[0] for p in parts]),
@@ -193,7 +198,8 @@ def write_medmnist(
     split = data.split if split is None else np.asarray(split)
     if split is None:
         raise DataError(
-            "the slices have no split: pass split= or use data.with_split(patient_split(data))"
+            "the slices have no split: pass split= or use "
+            "data.with_split(patient_split(data))"
         )
     path = Path(path)
     arrays = {}

@@ -14,6 +14,7 @@ import numpy as np
 
 from medtutor.data.containers import Scan
 from medtutor.data.errors import DataError
+from medtutor.data.io.atomic import _atomic_file
 
 __all__ = ["read_nifti", "write_nifti"]
 
@@ -79,35 +80,54 @@ def read_nifti(
     )
 
 
-def write_nifti(scan: Scan, path: str | os.PathLike) -> Path:
+def write_nifti(
+    scan: Scan, path: str | os.PathLike, *, overwrite: bool = False
+) -> Path:
     """Write a 3D :class:`Scan` to NIfTI with an affine that :func:`read_nifti` inverts
     exactly.
+
+    The file is written under a temporary name beside ``path`` and renamed into place
+    only when complete, so an error or Ctrl-C never leaves half a file behind (see
+    :mod:`medtutor.data.io.atomic`).
 
     Parameters
     ----------
     scan : Scan
         A ``(Z, H, W)`` volume in the book's display order.
     path : path-like
-        ``.nii`` or ``.nii.gz``.
+        ``.nii`` or ``.nii.gz`` (gzip-compressed); the folder must exist.
+    overwrite : bool
+        Replace an existing file at ``path``. By default an existing file is an error.
 
     Returns
     -------
     pathlib.Path
         ``path``.
 
+    Raises
+    ------
+    DataError
+        A scan that is not 3D, a name that does not end in ``.nii`` or ``.nii.gz``, or
+        an existing ``path`` without ``overwrite=True``. The message names the file.
+
     Notes
     -----
     Taught in: *Using your own data* (making a NIfTI file to practise on).
     """
+    path = Path(path)
     if scan.array.ndim != 3:
         raise DataError(f"write_nifti takes a 3D scan, got shape {scan.array.shape}")
-    dz, dy, dx = scan.spacing
-    data = scan.array[:, ::-1, ::-1].transpose(
-        2, 1, 0
-    )  # back to RAS+ voxel axes (x, y, z)
-    affine = np.diag([dx, dy, dz, 1.0])
-    path = Path(path)
-    nib.save(
-        nib.Nifti1Image(np.ascontiguousarray(data, dtype=np.float32), affine), path
+    ending = next(
+        (e for e in (".nii.gz", ".nii") if path.name.lower().endswith(e)), None
     )
+    if ending is None:
+        raise DataError(f"{path}: a NIfTI file name ends in .nii or .nii.gz")
+    suffix = path.name[-len(ending) :]  # the temporary file is written in this format
+    dz, dy, dx = scan.spacing
+    # Back to RAS+ voxel axes (x, y, z).
+    data = scan.array[:, ::-1, ::-1].transpose(2, 1, 0)
+    affine = np.diag([dx, dy, dz, 1.0])
+    image = nib.Nifti1Image(np.ascontiguousarray(data, dtype=np.float32), affine)
+    with _atomic_file(path, suffix=suffix, overwrite=overwrite) as tmp:
+        nib.save(image, tmp)
     return path

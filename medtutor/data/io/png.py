@@ -19,7 +19,7 @@ from medtutor.data.preprocess import apply_window
 
 __all__ = ["HU_OFFSET", "encode_pixels", "read_png"]
 
-#: 16-bit PNGs store ``HU + HU_OFFSET`` (as many DICOM files store CT), so -1024 HU is 0.
+#: 16-bit PNGs store ``HU + HU_OFFSET`` (as many DICOM files store CT): -1024 HU is 0.
 HU_OFFSET = 1024
 _GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
 
@@ -53,15 +53,15 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
     """
     path = Path(path)
     try:
-        with Image.open(
-            io.BytesIO(path.read_bytes())
-        ) as im:  # one read: faster than Pillow's small reads
+        # One read: faster than Pillow's small reads.
+        with Image.open(io.BytesIO(path.read_bytes())) as im:
             im.load()
             mode = im.mode
             if mode not in _GRAY_MODES:
                 if rgb != "convert":
                     raise DataError(
-                        f"{path}: colour image (mode {mode}) where grayscale is expected; "
+                        f"{path}: colour image (mode {mode}) "
+                        "where grayscale is expected; "
                         "pass rgb='convert' to convert it to grayscale"
                     )
                 im = im.convert("L")

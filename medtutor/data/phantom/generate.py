@@ -16,486 +16,26 @@ appears on several adjacent slices. Two kinds of focal liver lesion are drawn:
 
 The image-level label is *tumour present* and is derived from the tumour mask, never
 from a file name. Everything is deterministic for a given seed.
+
+This module holds only the public generators; the steps they chain live in the sibling
+modules :mod:`~medtutor.data.phantom.checks` (arguments, difficulty to severity),
+:mod:`~medtutor.data.phantom.patients` (drawing a patient and its slice heights),
+:mod:`~medtutor.data.phantom.render` (a slice of a patient at a height) and the
+modules these use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy import ndimage
 
 from medtutor.data.containers import Scan, SliceSet
 from medtutor.data.errors import DataError
+from medtutor.data.phantom.checks import check_size, severity_from_difficulty
+from medtutor.data.phantom.patients import Patient, sample_patient, slice_heights
+from medtutor.data.phantom.render import mr_bias_field, render_slice
+from medtutor.data.phantom.tissues import CLASS_NAMES
 
-__all__ = [
-    "CLASS_NAMES",
-    "CT_HU",
-    "MR_T1",
-    "MR_T2",
-    "make_ct_mr_pair",
-    "make_liver_dataset",
-    "make_volume",
-]
-
-CLASS_NAMES = ("no_tumour", "tumour")
-
-#: Typical attenuation of each tissue in Hounsfield units (portal-venous phase).
-CT_HU = {
-    "air": -1000.0,
-    "fat": -100.0,
-    "visceral_fat": -90.0,
-    "muscle": 45.0,
-    "liver": 60.0,
-    "spleen": 50.0,
-    "kidney": 150.0,
-    "vessel": 160.0,
-    "bowel": 20.0,
-    "gas": -950.0,
-    "marrow": 250.0,
-    "cortical_bone": 800.0,
-    "cyst": 8.0,
-    "csf": 10.0,
-}
-
-#: Relative signal of each tissue on a T2-weighted MR image (arbitrary units).
-MR_T2 = {
-    "air": 0.0,
-    "fat": 620.0,
-    "visceral_fat": 600.0,
-    "muscle": 150.0,
-    "liver": 230.0,
-    "spleen": 460.0,
-    "kidney": 520.0,
-    "vessel": 40.0,  # flow void
-    "bowel": 850.0,
-    "gas": 0.0,
-    "marrow": 420.0,
-    "cortical_bone": 20.0,
-    "cyst": 1300.0,
-    "csf": 1250.0,
-}
-
-#: Relative signal of each tissue on a T1-weighted MR image (arbitrary units).
-MR_T1 = {
-    "air": 0.0,
-    "fat": 950.0,
-    "visceral_fat": 900.0,
-    "muscle": 300.0,
-    "liver": 420.0,
-    "spleen": 330.0,
-    "kidney": 350.0,
-    "vessel": 60.0,
-    "bowel": 200.0,
-    "gas": 0.0,
-    "marrow": 700.0,
-    "cortical_bone": 20.0,
-    "cyst": 120.0,
-    "csf": 130.0,
-}
-
-_MIN_SIZE, _MAX_SIZE = 32, 256
-
-
-@dataclass
-class _Lesion:
-    kind: str  # "cyst" or "tumour"
-    x: float  # mm, in the liver's own frame (relative to the liver centre, at scale 1)
-    y: float
-    t: float  # height of the centre, in liver-length units (0 = dome, 1 = tip)
-    radius: float  # mm
-    contrast: float  # HU below the liver (tumour) or absolute HU (cyst)
-    edge: float  # mm of blur at the border
-    harmonics: np.ndarray  # (2, 3): amplitude, order, phase of the border's lobulation
-    texture_seed: int
-    rim: float  # HU of an enhancing rim (0 for none)
-    mr_signal: float
-
-
-@dataclass
-class _Patient:
-    pid: str
-    body: tuple  # semi-axes (mm) and centre y
-    fat: float  # subcutaneous fat thickness, mm
-    wall: float  # muscle wall thickness, mm
-    liver: tuple  # centre x, centre y, semi-axes, angle
-    liver_length: float  # craniocaudal extent, mm
-    spleen: tuple
-    kidneys: tuple
-    spine_y: float
-    aorta: tuple
-    bowel: list
-    ribs: np.ndarray
-    liver_hu: float
-    vessel_hu: float
-    noise_hu: float
-    lesions: list
-    seed: int
-
-
-def _check_size(size: int, name: str = "size") -> int:
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise DataError(f"{name} must be an integer number of pixels, got {size!r}")
-    if not _MIN_SIZE <= size <= _MAX_SIZE:
-        raise DataError(
-            f"{name} must be between {_MIN_SIZE} and {_MAX_SIZE} pixels, got {size}"
-        )
-    return int(size)
-
-
-def _check_difficulty(difficulty: float) -> float:
-    """Validate the public difficulty in [0, 1] and return the internal level.
-
-    The public scale is calibrated so that the default, 0.5, gives the book's small CNN
-    a ROC-AUC of about 0.93-0.99; internally that is level 0.35 of the appearance model
-    below.
-    """
-    if not 0.0 <= float(difficulty) <= 1.0:
-        raise DataError(f"difficulty must be in [0, 1], got {difficulty}")
-    return 0.7 * float(difficulty)
-
-
-def _sample_lesion(rng, kind: str, difficulty: float, liver_axes) -> _Lesion:
-    # Lesion centres sit well inside the liver so that they stay inside it on nearby
-    # slices.
-    ang = rng.uniform(0, 2 * np.pi)
-    rad = np.sqrt(rng.uniform(0.0, 0.3))
-    x, y = rad * liver_axes[0] * np.cos(ang), rad * liver_axes[1] * np.sin(ang)
-    t = rng.uniform(0.25, 0.75)
-    easiness = 1.0 - difficulty
-    size_scale = 0.9 + 1.2 * easiness
-    if kind == "cyst":
-        return _Lesion(
-            kind,
-            x,
-            y,
-            t,
-            radius=rng.uniform(3.5, 9.0) * (0.8 + 0.4 * easiness),
-            contrast=rng.uniform(0.0, 12.0),
-            edge=0.3,
-            harmonics=np.zeros((2, 3)),
-            texture_seed=int(rng.integers(2**31)),
-            rim=0.0,
-            mr_signal=rng.uniform(1150, 1400),
-        )
-    harmonics = np.stack(
-        [
-            rng.uniform(0.06, 0.2, 3),
-            np.array([2.0, 3.0, 5.0]),
-            rng.uniform(0, 2 * np.pi, 3),
-        ],
-        axis=1,
-    )
-    return _Lesion(
-        kind,
-        x,
-        y,
-        t,
-        radius=rng.uniform(7.0, 20.0) * size_scale,
-        contrast=rng.uniform(14.0, 40.0) * (1.45 - 0.9 * difficulty),
-        edge=rng.uniform(1.5, 3.5),
-        harmonics=harmonics[:2] if rng.random() < 0.5 else harmonics,
-        texture_seed=int(rng.integers(2**31)),
-        # An enhancing rim (the "target" look of many metastases): common and bright
-        # when the task is easy, rarer and fainter when it is hard.
-        rim=rng.uniform(20.0, 45.0) * (1.6 - 0.6 * difficulty)
-        if rng.random() < 1.2 - 0.8 * difficulty
-        else 0.0,
-        mr_signal=rng.uniform(420, 620),
-    )
-
-
-def _sample_patient(
-    rng, pid: str, difficulty: float, tumour: bool, cyst_probability: float
-) -> _Patient:
-    bx, by = rng.uniform(140, 175), rng.uniform(100, 128)
-    liver_axes = (rng.uniform(70, 90), rng.uniform(60, 78))
-    lesions = []
-    if tumour:
-        for _ in range(rng.choice([1, 1, 2, 3])):
-            lesions.append(_sample_lesion(rng, "tumour", difficulty, liver_axes))
-    if rng.random() < cyst_probability:
-        for _ in range(rng.choice([1, 1, 2])):
-            lesions.append(_sample_lesion(rng, "cyst", difficulty, liver_axes))
-    n_bowel = int(rng.integers(1, 4))
-    bowel = [
-        (
-            rng.uniform(20, 90),
-            rng.uniform(-70, -10),
-            rng.uniform(12, 25),
-            rng.uniform(8, 18),
-            rng.random() < 0.5,
-        )
-        for _ in range(n_bowel)
-    ]
-    return _Patient(
-        pid=pid,
-        body=(bx, by, rng.uniform(-5, 8)),
-        fat=rng.uniform(8, 26),
-        wall=rng.uniform(6, 11),
-        liver=(
-            -bx * 0.36 + rng.uniform(-6, 6),
-            rng.uniform(-12, 4),
-            *liver_axes,
-            np.deg2rad(rng.uniform(-30, -10)),
-        ),
-        liver_length=rng.uniform(140, 180),
-        spleen=(
-            bx * 0.55 + rng.uniform(-5, 5),
-            rng.uniform(15, 35),
-            rng.uniform(24, 34),
-            rng.uniform(38, 50),
-        ),
-        kidneys=(rng.uniform(58, 72), rng.uniform(48, 62), rng.uniform(0.45, 0.6)),
-        spine_y=by * 0.62 + rng.uniform(-4, 4),
-        aorta=(rng.uniform(8, 22), rng.uniform(8, 12)),
-        bowel=bowel,
-        ribs=np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(8, 13)))),
-        liver_hu=rng.uniform(52, 72),
-        vessel_hu=rng.uniform(130, 200),
-        # Noise of a 1 mm pixel; a coarser pixel averages more photons (see _render).
-        noise_hu=(2.0 + 8.0 * difficulty) * rng.uniform(0.75, 1.3),
-        lesions=lesions,
-        seed=int(rng.integers(2**31)),
-    )
-
-
-def _grid(size: int, fov_mm: float, centre=(0.0, 0.0)):
-    spacing = fov_mm / size
-    c = (np.arange(size, dtype=np.float32) - (size - 1) / 2) * spacing
-    # X runs from the patient's right (image left) to left; Y from anterior (top) to
-    # posterior.
-    return (
-        c[None, :] + np.float32(centre[0]),
-        c[:, None] + np.float32(centre[1]),
-        spacing,
-    )
-
-
-def _q(X, Y, cx, cy, ax, ay, angle=0.0):
-    """Normalised elliptical radius squared: < 1 inside the ellipse."""
-    dx, dy = X - cx, Y - cy
-    if angle:
-        c, s = np.cos(angle), np.sin(angle)
-        dx, dy = dx * c + dy * s, -dx * s + dy * c
-    return (dx / ax) ** 2 + (dy / ay) ** 2
-
-
-def _liver_profile(t: float) -> float:
-    """Relative size of the liver's cross-section at height t (0 = dome, 1 = inferior
-    tip)."""
-    return float(np.clip(np.sin(np.pi * (0.08 + 0.9 * t)) ** 0.6, 0.15, 1.0))
-
-
-def _geometry(p: _Patient, t: float, X, Y, spacing: float):
-    """Masks of every structure at height ``t`` on the grid ``X, Y``."""
-    bx, by, bcy = p.body
-    shapes = {}
-    body_q = _q(X, Y, 0.0, bcy, bx, by)
-    shapes["body"] = body_q < 1
-    shapes["wall"] = _q(X, Y, 0.0, bcy, bx - p.fat, by - p.fat) < 1
-    shapes["cavity"] = _q(X, Y, 0.0, bcy, bx - p.fat - p.wall, by - p.fat - p.wall) < 1
-    s = _liver_profile(t)
-    lcx, lcy, lax, lay, lang = p.liver
-    liver = _q(X, Y, lcx, lcy, lax * s, lay * s, lang) < 1
-    if t < 0.55:  # the left lobe reaches across the midline in the upper slices
-        ls = 1.0 - t / 0.55
-        liver |= (
-            _q(X, Y, lcx + lax * 0.95, lcy - lay * 0.35, 48 * ls + 1, 24 * ls + 1, -0.2)
-            < 1
-        )
-    liver &= shapes["cavity"]
-    sx, sy, sax, say = p.spleen
-    if t < 0.8:
-        ss = np.clip(1.0 - abs(t - 0.35) / 0.5, 0.2, 1.0)
-        shapes["spleen"] = (_q(X, Y, sx, sy, sax * ss, say * ss, 0.5) < 1) & shapes[
-            "cavity"
-        ]
-    kidneys = np.zeros_like(liver)
-    kx, ky, t_k = p.kidneys
-    if t > t_k:
-        ks = np.clip((t - t_k) / 0.2, 0.3, 1.0)
-        for side in (-1, 1):
-            kidneys |= _q(X, Y, side * kx, ky, 24 * ks, 33 * ks, side * 0.35) < 1
-    shapes["kidney"] = kidneys
-    spine_y = p.spine_y
-    shapes["paraspinal"] = (_q(X, Y, -30, spine_y + 16, 22, 15) < 1) | (
-        _q(X, Y, 30, spine_y + 16, 22, 15) < 1
-    )
-    shapes["marrow"] = _q(X, Y, 0, spine_y, 17, 16) < 1
-    shapes["cortex"] = (_q(X, Y, 0, spine_y, 20, 19) < 1) & ~shapes["marrow"]
-    shapes["cortex"] |= _q(X, Y, 0, spine_y + 28, 4, 12) < 1  # spinous process
-    shapes["canal"] = _q(X, Y, 0, spine_y + 24, 7, 6) < 1
-    ax_, ar = p.aorta
-    vessels = _q(X, Y, ax_, spine_y - 30, ar, ar) < 1
-    vessels |= _q(X, Y, lcx * 0.35 + 8, spine_y - 36, 10, 8) < 1  # inferior vena cava
-    shapes["vessel"] = vessels
-    gas = np.zeros_like(liver)
-    fluid = np.zeros_like(liver)
-    for bx_, by_, rx, ry, is_gas in p.bowel:
-        m = _q(X, Y, bx_, by_, rx, ry) < 1
-        if is_gas:
-            gas |= m
-        else:
-            fluid |= m
-    shapes["gas"] = gas & shapes["cavity"]
-    shapes["bowel"] = fluid & shapes["cavity"]
-    ribs = np.zeros_like(liver)
-    n_ribs = int(round(len(p.ribs) * (1.2 - t)))
-    for a in p.ribs[:n_ribs]:
-        rx = (bx - p.fat - 2) * np.cos(a)
-        ry = bcy + (by - p.fat - 2) * np.sin(a)
-        if ry < spine_y - 5:
-            ribs |= _q(X, Y, rx, ry, 5.0, 4.0) < 1
-    shapes["ribs"] = ribs
-    liver &= ~vessels & ~shapes["gas"] & ~shapes["bowel"]
-    shapes["liver"] = liver
-    return shapes
-
-
-def _lesion_fields(p: _Patient, t: float, X, Y, liver_mask):
-    """For each lesion visible at height t: its mask, soft weight and texture."""
-    lcx, lcy, _, _, lang = p.liver
-    s = _liver_profile(t)
-    c, si = np.cos(lang), np.sin(lang)
-    out = []
-    for les in p.lesions:
-        dz = (t - les.t) * p.liver_length
-        if abs(dz) >= les.radius:
-            continue
-        r = np.sqrt(les.radius**2 - dz**2)
-        # The lesion moves with the liver as its cross-section shrinks.
-        cx = lcx + s * (les.x * c - les.y * si)
-        cy = lcy + s * (les.x * si + les.y * c)
-        dx, dy = X - cx, Y - cy
-        dist = np.sqrt(dx**2 + dy**2)
-        if les.harmonics.any():
-            theta = np.arctan2(dy, dx)
-            wobble = 1.0 + sum(a * np.cos(k * theta + ph) for a, k, ph in les.harmonics)
-            dist = dist / wobble
-        mask = (dist < r) & liver_mask
-        if not mask.any():
-            continue
-        weight = 1.0 / (
-            1.0 + np.exp(np.clip((dist - r) / max(les.edge, 1e-3) * 2.0, -30, 30))
-        )
-        weight = np.where(liver_mask, weight, 0.0)
-        out.append((les, mask, weight.astype(np.float32), dist / r))
-    return out
-
-
-def _smooth_noise(rng, shape, sigma_px: float) -> np.ndarray:
-    noise = rng.standard_normal(shape).astype(np.float32)
-    if sigma_px > 0:
-        noise = ndimage.gaussian_filter(noise, sigma_px)
-        noise /= noise.std() + 1e-8
-    return noise
-
-
-def _render(
-    p: _Patient,
-    t: float,
-    size: int,
-    fov_mm: float,
-    modality: str,
-    rng,
-    centre=(0.0, 0.0),
-):
-    """Render one slice; returns image, liver mask, lesion mask, tumour mask and
-    spacing."""
-    X, Y, spacing = _grid(size, fov_mm, centre)
-    g = _geometry(p, t, X, Y, spacing)
-    table = dict({"CT": CT_HU, "MR": MR_T2, "T2": MR_T2, "T1": MR_T1}[modality])
-    if modality == "CT":
-        table["liver"] = p.liver_hu
-        table["vessel"] = p.vessel_hu
-        table["kidney"] = p.vessel_hu * 0.9
-    img = np.full((size, size), table["air"], dtype=np.float32)
-    for name, key in (
-        ("body", "fat"),
-        ("wall", "muscle"),
-        ("cavity", "visceral_fat"),
-        ("paraspinal", "muscle"),
-        ("kidney", "kidney"),
-        ("spleen", "spleen"),
-        ("bowel", "bowel"),
-        ("gas", "gas"),
-        ("liver", "liver"),
-        ("vessel", "vessel"),
-        ("marrow", "marrow"),
-        ("cortex", "cortical_bone"),
-        ("canal", "csf"),
-        ("ribs", "cortical_bone"),
-    ):
-        if name in g:
-            img[g[name]] = table[key]
-    liver = g["liver"]
-    lesion_mask = np.zeros_like(liver)
-    tumour_mask = np.zeros_like(liver)
-    for les, mask, weight, rel in _lesion_fields(p, t, X, Y, liver):
-        tex_rng = np.random.default_rng(les.texture_seed)
-        if les.kind == "cyst":
-            value = {"CT": les.contrast, "T1": table["cyst"]}.get(
-                modality, les.mr_signal
-            )
-            target = np.full_like(img, value)
-        else:
-            texture = _smooth_noise(tex_rng, img.shape, max(1.0, 2.5 / spacing))
-            if modality == "CT":
-                target = table["liver"] - les.contrast + 10.0 * texture
-                if les.rim:  # a ring brighter than the liver around the hypodense core
-                    ring = np.exp(-(((rel - 0.9) / 0.15) ** 2))
-                    target = target + (les.contrast + les.rim) * ring
-            elif modality == "T1":
-                target = (
-                    0.75 * table["liver"] + 40.0 * texture
-                )  # tumours are T1-hypointense
-            else:
-                target = les.mr_signal + 60.0 * texture
-            tumour_mask |= mask
-        img = img * (1 - weight) + target * weight
-        lesion_mask |= mask
-    # Scanner blur (point-spread function) and noise.
-    img = ndimage.gaussian_filter(img, 0.6 * max(1.0, 1.2 / spacing))
-    if modality == "CT":
-        # Quantum noise falls with pixel size (sd ~ 1/sqrt(pixel area) = 1/spacing), but
-        # reconstruction kernels keep some of it: use a gentler 1/sqrt(spacing).
-        img = img + p.noise_hu / np.sqrt(spacing) * _smooth_noise(rng, img.shape, 0.7)
-    else:
-        sd = 0.03 * table["liver"] * 4
-        n1, n2 = rng.normal(0, sd, img.shape), rng.normal(0, sd, img.shape)
-        img = np.sqrt((img + n1) ** 2 + n2**2)
-    return img.astype(np.float32), liver, lesion_mask, tumour_mask, spacing
-
-
-def _slice_heights(p: _Patient, n: int, spacing_mm: float, rng) -> np.ndarray:
-    """Heights of ``n`` slices of one patient, sorted from head to foot.
-
-    For a patient with tumours, between a third and two thirds of the slices cut through
-    a tumour and the rest miss it, as in liver CT collections where most patients have
-    tumours and slice labels vary within a patient. Patients without tumours get a block
-    of adjacent slices ``spacing_mm`` apart (through a cyst, if they have one).
-    """
-    tumours = [les for les in p.lesions if les.kind == "tumour"]
-    if not tumours:
-        span = (n - 1) * spacing_mm / p.liver_length
-        target = p.lesions[0].t if p.lesions else rng.uniform(0.3, 0.7)
-        start = np.clip(
-            target - span / 2 + rng.uniform(-0.3, 0.3) * span,
-            0.08,
-            max(0.08, 0.92 - span),
-        )
-        return start + np.arange(n) * spacing_mm / p.liver_length
-    n_pos = int(np.clip(round(n * rng.uniform(0.35, 0.65)), 1 if n > 1 else 0, n))
-    heights = []
-    for _ in range(n_pos):
-        les = tumours[int(rng.integers(len(tumours)))]
-        heights.append(les.t + rng.uniform(-0.6, 0.6) * les.radius / p.liver_length)
-    while len(heights) < n:
-        t = rng.uniform(0.08, 0.92)
-        if all(abs(t - les.t) * p.liver_length > les.radius + 2.0 for les in tumours):
-            heights.append(t)
-    return np.sort(np.asarray(heights))
+__all__ = ["make_ct_mr_pair", "make_liver_dataset", "make_volume"]
 
 
 def make_liver_dataset(
@@ -568,11 +108,12 @@ def make_liver_dataset(
     >>> data.images.shape, data.units
     ((12, 32, 32), 'HU')
     """
-    size = _check_size(size)
-    level = _check_difficulty(difficulty)
+    size = check_size(size)
+    severity = severity_from_difficulty(difficulty)
     if n_patients < 1 or slices_per_patient < 1:
         raise DataError(
-            f"need at least one patient and one slice, got {n_patients} and {slices_per_patient}"
+            "need at least one patient and one slice, "
+            f"got {n_patients} and {slices_per_patient}"
         )
     if centre_on not in ("liver", "body"):
         raise DataError(f"centre_on must be 'liver' or 'body', got {centre_on!r}")
@@ -593,11 +134,11 @@ def make_liver_dataset(
     z = np.empty(n, np.float32)
     k = 0
     for i in range(n_patients):
-        patient = _sample_patient(
-            rng, f"P{i:04d}", level, bool(has_tumour[i]), cyst_probability
+        patient = sample_patient(
+            rng, f"P{i:04d}", severity, bool(has_tumour[i]), cyst_probability
         )
         prng = np.random.default_rng(patient.seed)
-        heights = _slice_heights(patient, slices_per_patient, slice_spacing_mm, prng)
+        heights = slice_heights(patient, slices_per_patient, slice_spacing_mm, prng)
         centre = (0.0, 0.0)
         if centre_on == "liver":
             centre = (
@@ -605,7 +146,7 @@ def make_liver_dataset(
                 patient.liver[1] + prng.uniform(-12, 12),
             )
         for t in heights:
-            img, liver, lesion, tumour, spacing = _render(
+            img, liver, lesion, tumour, spacing = render_slice(
                 patient, float(t), size, fov_mm, "CT", prng, centre
             )
             images[k], livers[k], lesions[k] = img, liver, lesion
@@ -635,10 +176,11 @@ def make_liver_dataset(
 
 
 def _one_patient(
-    seed: int, difficulty: float, tumour: bool, cyst: bool
-) -> tuple[_Patient, np.random.Generator]:
+    seed: int, severity: float, tumour: bool, cyst: bool
+) -> tuple[Patient, np.random.Generator]:
+    """The patient of ``seed``, and the generator of its per-slice randomness."""
     rng = np.random.default_rng(seed)
-    patient = _sample_patient(rng, f"S{seed}", difficulty, tumour, 1.0 if cyst else 0.0)
+    patient = sample_patient(rng, f"S{seed}", severity, tumour, 1.0 if cyst else 0.0)
     return patient, np.random.default_rng(patient.seed)
 
 
@@ -687,13 +229,13 @@ def make_ct_mr_pair(
     -----
     Taught in: *Chapter 1 — Background* (CT vs MR, resampling onto one grid).
     """
-    ct_size, mr_size = _check_size(ct_size, "ct_size"), _check_size(mr_size, "mr_size")
+    ct_size, mr_size = check_size(ct_size, "ct_size"), check_size(mr_size, "mr_size")
     if mr_sequence not in ("T1", "T2"):
         raise DataError(f"mr_sequence must be 'T1' or 'T2', got {mr_sequence!r}")
     if not 0 <= height <= 1:
         raise DataError(f"height must be in [0, 1], got {height}")
     patient, prng = _one_patient(
-        seed, _check_difficulty(difficulty), tumour=True, cyst=True
+        seed, severity_from_difficulty(difficulty), tumour=True, cyst=True
     )
     # Put the lesions at the chosen height so that both are visible.
     for les in patient.lesions:
@@ -703,16 +245,12 @@ def make_ct_mr_pair(
         ("CT", ct_size, ct_fov_mm),
         (mr_sequence, mr_size, mr_fov_mm),
     ):
-        img, liver, lesion, _, spacing = _render(
+        img, liver, lesion, _, spacing = render_slice(
             patient, height, size, fov, modality, prng
         )
         meta = {"patient_id": patient.pid, "height": height, "sequence": modality}
         if modality != "CT":
-            X, Y, _ = _grid(size, fov)
-            a, b = prng.uniform(-1, 1, 2)
-            field = 1.0 + bias_strength * np.tanh(
-                (a * X + b * Y) / (0.5 * fov) + 0.3 * ((X / fov) ** 2 - (Y / fov) ** 2)
-            )
+            field = mr_bias_field(size, fov, bias_strength, prng)
             img = (img * field).astype(np.float32)
             meta["bias_field"] = field.astype(np.float32)
         scans.append(
@@ -774,11 +312,11 @@ def make_volume(
     Taught in: *Chapter 1 — Background* and *Chapter 3* (resampling to a target
     spacing).
     """
-    size = _check_size(size)
+    size = check_size(size)
     if n_slices < 2:
         raise DataError(f"a volume needs at least 2 slices, got {n_slices}")
     patient, prng = _one_patient(
-        seed, _check_difficulty(difficulty), tumour=tumour, cyst=True
+        seed, severity_from_difficulty(difficulty), tumour=tumour, cyst=True
     )
     span = min(0.9, n_slices * slice_spacing_mm / patient.liver_length)
     # Slice 0 is the lowest (feet first), as DICOM and NIfTI readers return volumes.
@@ -789,7 +327,7 @@ def make_volume(
     liver = np.empty(arr.shape, np.uint8)
     lesion = np.empty(arr.shape, np.uint8)
     for k, t in enumerate(heights):
-        arr[k], liver[k], lesion[k], _, spacing = _render(
+        arr[k], liver[k], lesion[k], _, spacing = render_slice(
             patient, float(t), size, fov_mm, "CT", prng
         )
     return Scan(

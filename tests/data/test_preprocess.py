@@ -3,6 +3,8 @@ property."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,10 @@ from hypothesis.extra.numpy import arrays
 from medtutor.data import (
     WINDOWS,
     DataError,
+    SliceSet,
     apply_window,
+    match_grid,
+    model_inputs,
     normalize,
     one_hot,
     resample,
@@ -47,13 +52,15 @@ def test_window_is_monotone_and_matches_the_formula(hu, centre, width):
     np.testing.assert_allclose(out, expected, atol=1e-5)
 
 
-def test_window_presets_are_the_standard_ones():
-    assert WINDOWS["lung"] == (-600.0, 1500.0)
-    assert WINDOWS["bone"][0] > 300 and WINDOWS["brain"] == (40.0, 80.0)
+def test_window_presets_map_their_edges():
     assert apply_window(np.array([40.0]), "abdomen")[0] == pytest.approx(0.5)
+    np.testing.assert_allclose(
+        apply_window([-1350.0, -600.0, 150.0], "lung"), [0, 0.5, 1]
+    )
+    np.testing.assert_allclose(apply_window([0.0, 80.0], "brain"), [0, 1])
 
 
-@pytest.mark.parametrize("bad", ["kidney", (40, 0), (40, -10), "x"])
+@pytest.mark.parametrize("bad", ["kidney", (40, 0), (40, -10), "x", 40])
 def test_window_rejects_bad_windows(bad):
     with pytest.raises(DataError):
         apply_window(np.zeros(3), bad)
@@ -61,13 +68,16 @@ def test_window_rejects_bad_windows(bad):
 
 def test_nan_and_inf_are_refused():
     for fn in (
-        lambda x: apply_window(x),
+        apply_window,
         normalize,
         zscore,
         lambda x: resize(x, (2, 2)),
+        lambda x: resample(x, (1, 1), (2, 2)),
     ):
         with pytest.raises(DataError, match="NaN or inf"):
             fn(np.array([[0.0, np.nan], [1.0, np.inf]]))
+    with pytest.raises(DataError, match="numeric"):
+        normalize(np.array(["a", "b"]))
 
 
 @given(arrays(np.float64, 30, elements=st.floats(-1e4, 1e4, allow_nan=False)))
@@ -76,23 +86,28 @@ def test_normalize_ranges(x):
         out = normalize(x, (lo, hi))
         assert out.min() >= lo - 1e-6 and out.max() <= hi + 1e-6
         if np.ptp(x) > 1e-3:
-            assert out.min() == pytest.approx(
-                lo, abs=1e-5
-            ) and out.max() == pytest.approx(hi, abs=1e-5)
+            assert out.min() == pytest.approx(lo, abs=1e-5)
+            assert out.max() == pytest.approx(hi, abs=1e-5)
 
 
-def test_zscore_and_mask():
-    rng = np.random.default_rng(0)
+def test_normalize_fixed_input_range_and_constant_images():
+    out = normalize(np.array([-10.0, 0.0, 127.5, 300.0]), in_range=(0, 255))
+    np.testing.assert_allclose(out, [0, 0, 0.5, 1])
+    np.testing.assert_array_equal(normalize(np.full(4, 7.0), (-1, 1)), np.full(4, -1))
+
+
+def test_zscore_and_mask(rng):
     x = rng.normal(300, 40, (32, 32))
     z = zscore(x)
-    assert z.mean() == pytest.approx(0, abs=1e-5) and z.std() == pytest.approx(
-        1, abs=1e-4
-    )
+    assert z.mean() == pytest.approx(0, abs=1e-5)
+    assert z.std() == pytest.approx(1, abs=1e-4)
     mask = np.zeros_like(x, bool)
     mask[:16] = True
     zm = zscore(x, mask)
     assert zm[mask].mean() == pytest.approx(0, abs=1e-5)
     assert np.all(zscore(np.ones((3, 3))) == 0)
+    with pytest.raises(DataError, match="no pixels"):
+        zscore(x, np.zeros_like(mask))
 
 
 def test_one_hot_equals_keras_to_categorical():
@@ -110,19 +125,21 @@ def test_one_hot_equals_keras_to_categorical():
         one_hot(np.array([0, 3]), 2)
 
 
-def test_resize_matches_scikit_image_for_linear_interpolation():
+def test_resize_matches_scikit_image_for_linear_interpolation(rng):
     from skimage.transform import resize as sk_resize
 
-    rng = np.random.default_rng(1)
     img = rng.normal(size=(40, 50)).astype(np.float32)
     ours = resize(img, (80, 100))
     ref = sk_resize(
         img, (80, 100), order=1, mode="edge", anti_aliasing=False, preserve_range=True
     )
-    assert ours.shape == (80, 100)
+    assert ours.shape == (80, 100) and ours.dtype == np.float32
     assert np.abs(ours - ref)[2:-2, 2:-2].max() < 1e-4
     masks = resize((img > 0).astype(np.uint8), (20, 25), order=0)
     assert masks.dtype == np.uint8 and set(np.unique(masks)) <= {0, 1}
+    assert resize(np.stack([img, img]), (20, 25)).shape == (2, 20, 25)
+    with pytest.raises(DataError, match="two positive integers"):
+        resize(img, (0, 5))
 
 
 @settings(max_examples=25, deadline=None)
@@ -139,11 +156,38 @@ def test_resampling_preserves_mean_intensity(n, spacing, new_spacing):
     assert out.mean() == pytest.approx(img.mean(), rel=0.03)
 
 
-def test_resample_3d_to_isotropic_keeps_extent():
-    vol = np.random.default_rng(0).normal(size=(10, 32, 32)).astype(np.float32)
+def test_resample_3d_to_isotropic_keeps_extent(rng):
+    vol = rng.normal(size=(10, 32, 32)).astype(np.float32)
     out = resample(vol, (5.0, 1.25, 1.25), (1.25, 1.25, 1.25))
     assert out.shape == (40, 32, 32)
     with pytest.raises(DataError):
         resample(vol, (1, 1), (1, 1))
     with pytest.raises(DataError):
         resample(vol, (0, 1, 1), (1, 1, 1))
+
+
+def test_match_grid_pads_and_crops_about_the_centre():
+    image = np.ones((4, 4), np.float32)
+    padded = match_grid(image, (1.0, 1.0), (8, 6), (1.0, 1.0), fill=-1)
+    assert padded.shape == (8, 6)
+    np.testing.assert_array_equal(padded[2:6, 1:5], 1)
+    assert (padded == -1).sum() == 8 * 6 - 16
+    coarse = match_grid(np.arange(64.0).reshape(8, 8), (1.0, 1.0), (2, 2), (2.0, 2.0))
+    assert coarse.shape == (2, 2)
+
+
+def test_model_inputs_window_ct_and_scale_other_data(rng):
+    ct = SliceSet(
+        images=np.array([[[-1000.0, 40.0], [1000.0, 40.0]]], np.float32),
+        labels=np.array([0]),
+        patient_ids=np.array(["a"]),
+        class_names=("x",),
+        units="HU",
+    )
+    np.testing.assert_allclose(model_inputs(ct)[0, ..., 0], [[0, 0.5], [1, 0.5]])
+    assert model_inputs(ct).shape == (1, 2, 2, 1)
+    eight = replace(ct, images=np.full((1, 2, 2), 255.0, np.float32), units="a.u.")
+    assert model_inputs(eight).max() == pytest.approx(1.0)
+    assert model_inputs(eight, out_range=(-1, 1)).min() == pytest.approx(1.0)
+    wide = replace(eight, images=rng.uniform(0, 1000, (1, 2, 2)).astype(np.float32))
+    assert model_inputs(wide).max() == pytest.approx(1.0)

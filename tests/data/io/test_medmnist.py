@@ -1,0 +1,105 @@
+"""MedMNIST-style .npz archives: round trip and every bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from medtutor.data import DataError, read_medmnist, write_medmnist
+from medtutor.data.containers import SPLITS
+
+
+@pytest.fixture()
+def ok():
+    """The six keys of a valid archive: 3 black 28x28 images per split, label 0."""
+    return {
+        f"{s}_{k}": (
+            np.zeros((3, 28, 28), np.uint8)
+            if k == "images"
+            else np.zeros((3, 1), np.uint8)
+        )
+        for s in SPLITS
+        for k in ("images", "labels")
+    }
+
+
+def npz(path, **arrays):
+    np.savez(path, **arrays)
+    return path
+
+
+def test_medmnist_round_trip(small, tmp_path):
+    path = write_medmnist(small, tmp_path / "liver.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["liver.npz"]
+    with np.load(path, allow_pickle=False) as z:
+        assert z["train_images"].dtype == np.uint8 and z["train_labels"].shape[1] == 1
+    back = read_medmnist(path)
+    assert back.class_names == small.class_names
+    assert back.units == "intensity" and back.image_shape == small.image_shape
+    np.testing.assert_array_equal(np.sort(back.labels), np.sort(small.labels))
+    assert set(back.patient_ids) == set(small.patient_ids)
+    for s in SPLITS:
+        assert (back.split == s).sum() == (small.split == s).sum()
+
+
+def test_write_medmnist_needs_a_split(small, tmp_path):
+    from dataclasses import replace
+
+    with pytest.raises(DataError, match="split"):
+        write_medmnist(replace(small, split=None), tmp_path / "x.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_valid_archive_without_medtutor_keys(tmp_path, ok):
+    back = read_medmnist(npz(tmp_path / "ok.npz", **ok))
+    assert len(back) == 9
+    assert back.class_names == ("class_0",)
+    assert back.patient_ids[0] == "train-0"  # MedMNIST has no patient ids
+    named = read_medmnist(tmp_path / "ok.npz", class_names=("normal", "abnormal"))
+    assert named.class_names == ("normal", "abnormal")
+
+
+def test_missing_and_short_keys(tmp_path, ok):
+    missing = {k: v for k, v in ok.items() if k != "val_labels"}
+    with pytest.raises(DataError, match="val_labels"):
+        read_medmnist(npz(tmp_path / "missing.npz", **missing))
+    short = dict(ok, test_labels=np.zeros((2, 1), np.uint8))
+    with pytest.raises(
+        DataError, match="test_images has 3 entries but test_labels has 2"
+    ):
+        read_medmnist(npz(tmp_path / "short.npz", **short))
+
+
+def test_colour_is_refused_or_converted(tmp_path, ok):
+    rgb = dict(ok, train_images=np.zeros((3, 28, 28, 3), np.uint8))
+    with pytest.raises(DataError, match="colour"):
+        read_medmnist(npz(tmp_path / "rgb.npz", **rgb))
+    assert len(read_medmnist(tmp_path / "rgb.npz", rgb="convert")) == 9
+
+
+def test_bad_values(tmp_path, ok):
+    nan = dict(ok, val_images=np.full((3, 28, 28), np.nan, np.float32))
+    with pytest.raises(DataError, match="NaN"):
+        read_medmnist(npz(tmp_path / "nan.npz", **nan))
+    obj = dict(ok, train_labels=np.array([[0], [1], [None]], dtype=object))
+    with pytest.raises(DataError, match="pickle"):
+        read_medmnist(npz(tmp_path / "obj.npz", **obj))
+    multi = dict(ok, train_labels=np.zeros((3, 2), np.uint8))
+    with pytest.raises(DataError, match="multi-label"):
+        read_medmnist(npz(tmp_path / "multi.npz", **multi))
+    sizes = dict(ok, test_images=np.zeros((3, 32, 32), np.uint8))
+    with pytest.raises(DataError, match="sizes differ"):
+        read_medmnist(npz(tmp_path / "sizes.npz", **sizes))
+    with pytest.raises(DataError, match="only 1 class names"):
+        read_medmnist(
+            npz(tmp_path / "labels.npz", **dict(ok, val_labels=np.ones((3, 1)))),
+            class_names=("one",),
+        )
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_medmnist(tmp_path / "absent.npz")
+    (tmp_path / "junk.npz").write_bytes(b"junk")
+    with pytest.raises(DataError, match="junk.npz"):
+        read_medmnist(tmp_path / "junk.npz")

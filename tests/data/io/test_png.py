@@ -1,0 +1,67 @@
+"""PNG slices: reading 8- and 16-bit grayscale with clear errors, and the pixel
+encoding of HU."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from medtutor.data import DataError, apply_window
+from medtutor.data.io.png import HU_OFFSET, encode_pixels, read_png
+
+
+def test_read_png_16_bit(tmp_path):
+    arr = np.arange(0, 4096, dtype=np.uint16).reshape(64, 64)
+    Image.fromarray(arr).save(tmp_path / "a.png")
+    out = read_png(tmp_path / "a.png")
+    assert out.dtype == np.uint16
+    np.testing.assert_array_equal(out, arr)
+
+
+def test_read_png_8_bit(tmp_path, rng):
+    arr = rng.integers(0, 256, (20, 30), dtype=np.uint8)
+    Image.fromarray(arr).save(tmp_path / "a.png")
+    np.testing.assert_array_equal(read_png(tmp_path / "a.png"), arr)
+
+
+def test_colour_is_refused_or_converted(tmp_path):
+    Image.fromarray(np.full((8, 8, 3), (200, 100, 50), np.uint8)).save(
+        tmp_path / "c.png"
+    )
+    with pytest.raises(DataError, match="c.png: colour image"):
+        read_png(tmp_path / "c.png")
+    grey = read_png(tmp_path / "c.png", rgb="convert")
+    assert grey.shape == (8, 8)
+    assert grey[0, 0] == round(0.299 * 200 + 0.587 * 100 + 0.114 * 50)
+
+
+def test_unreadable_files_are_named(tmp_path):
+    (tmp_path / "text.png").write_text("not an image")
+    with pytest.raises(DataError, match="text.png: not a readable image"):
+        read_png(tmp_path / "text.png")
+    with pytest.raises(DataError, match="absent.png"):
+        read_png(tmp_path / "absent.png")
+
+
+def test_16_bit_encoding_stores_hu_plus_offset():
+    hu = np.array([[-HU_OFFSET, 0.0], [40.4, 3000.0]], np.float32)
+    stored = encode_pixels(hu, "HU", 16, "abdomen")
+    assert stored.dtype == np.uint16
+    np.testing.assert_array_equal(stored, [[0, HU_OFFSET], [HU_OFFSET + 40, 4024]])
+    below = encode_pixels(np.array([[-2000.0]]), "HU", 16, "abdomen")
+    assert below[0, 0] == 0  # clipped, not wrapped around
+    with pytest.raises(DataError, match="16-bit"):
+        encode_pixels(hu, "intensity", 16, "abdomen")
+
+
+def test_8_bit_encoding_windows_ct_and_clips_intensities():
+    hu = np.array([[-1000.0, 40.0, 1000.0]], np.float32)
+    stored = encode_pixels(hu, "HU", 8, "abdomen")
+    assert stored.dtype == np.uint8
+    expected = np.round(apply_window(hu, "abdomen", out_range=(0, 255)))
+    np.testing.assert_array_equal(stored, expected)
+    np.testing.assert_array_equal(
+        encode_pixels(np.array([[-3.0, 12.6, 300.0]]), "intensity", 8, None),
+        [[0, 13, 255]],
+    )
