@@ -13,6 +13,7 @@ from medtutor.data import (
     containers,
     degrade,
     errors,
+    geometry,
     io,
     phantom,
     pipeline,
@@ -22,6 +23,7 @@ from medtutor.data import (
 from medtutor.data.containers import *
 from medtutor.data.degrade import *
 from medtutor.data.errors import *
+from medtutor.data.geometry import *
 from medtutor.data.io import *
 from medtutor.data.phantom import *
 from medtutor.data.pipeline import *
@@ -33,6 +35,7 @@ __all__ = sorted(
         *containers.__all__,
         *degrade.__all__,
         *errors.__all__,
+        *geometry.__all__,
         *io.__all__,
         *phantom.__all__,
         *pipeline.__all__,

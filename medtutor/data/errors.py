@@ -6,6 +6,8 @@ mean).
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__ = ["DataError"]
 
 
@@ -19,3 +21,16 @@ class DataError(ValueError):
     -----
     Taught in: *Chapter 3 — Algorithms and workflow*.
     """
+
+
+def check_numeric(x, name: str = "image") -> np.ndarray:
+    """Return ``x`` as an array, or raise :class:`DataError` if it is not numbers.
+
+    Non-numeric dtypes and floating-point arrays with NaN or inf are refused.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise DataError(f"{name} must be numeric, got dtype {x.dtype}")
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise DataError(f"{name} contains NaN or inf values")
+    return x

@@ -29,15 +29,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from medtutor.data.containers import SPLITS, SliceSet
+from medtutor.data.containers import SliceSet
 from medtutor.data.errors import DataError
+from medtutor.data.geometry import resize
 from medtutor.data.io.atomic import atomic_folder, save_npz_atomic
+from medtutor.data.io.layout import MANIFEST_FIELDS, discover_files, read_manifest
 from medtutor.data.io.png import HU_OFFSET, encode_pixels, read_png
-from medtutor.data.preprocess import resize
 
 __all__ = ["read_folder", "write_folder"]
-
-MANIFEST_FIELDS = ("file", "mask", "label", "class", "patient_id", "split")
 
 
 def write_folder(
@@ -138,91 +137,6 @@ def write_folder(
         }
         (tmp / "dataset.json").write_text(json.dumps(meta, indent=2) + "\n")
     return root
-
-
-def _discover(root: Path) -> list[tuple[str, str, int, str, str, str]]:
-    """(file, mask, label, class, patient, split) rows from the folder tree alone."""
-    splits = [s for s in SPLITS if (root / s).is_dir()]
-    if not splits:
-        raise DataError(
-            f"{root}: no train/, val/ or test/ folder (and no manifest.csv)"
-        )
-    classes = sorted(
-        {c.name for s in splits for c in (root / s).iterdir() if c.is_dir()}
-    )
-    if not classes:
-        raise DataError(f"{root}: no class sub-folders inside {', '.join(splits)}")
-    rows = []
-    for s in splits:
-        for label, cls in enumerate(classes):
-            folder = root / s / cls
-            if not folder.is_dir():
-                continue
-            for f in sorted(folder.iterdir()):
-                if f.name.startswith("."):  # .DS_Store and the like are not data
-                    continue
-                if f.is_dir():
-                    raise DataError(f"{f}: unexpected folder inside a class folder")
-                rel = f.relative_to(root).as_posix()
-                mask = root / "masks" / rel
-                pid = f.stem.rsplit("_", 1)[0] if "_" in f.stem else f.stem
-                rows.append(
-                    (
-                        rel,
-                        mask.relative_to(root).as_posix() if mask.exists() else "",
-                        label,
-                        cls,
-                        pid,
-                        s,
-                    )
-                )
-    return rows
-
-
-def _read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
-    path = root / "manifest.csv"
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        missing = {"file", "label", "patient_id", "split"} - set(
-            reader.fieldnames or []
-        )
-        if missing:
-            raise DataError(f"{path}: missing columns {sorted(missing)}")
-        rows = []
-        for line, r in enumerate(reader, start=2):
-            try:
-                label = int(r["label"])
-            except ValueError:
-                raise DataError(
-                    f"{path}, line {line}: label {r['label']!r} is not an integer"
-                ) from None
-            if r["split"] not in SPLITS:
-                raise DataError(
-                    f"{path}, line {line}: split {r['split']!r} is not one of {SPLITS}"
-                )
-            rows.append(
-                (
-                    r["file"],
-                    r.get("mask") or "",
-                    label,
-                    r.get("class") or str(label),
-                    r["patient_id"],
-                    r["split"],
-                )
-            )
-    existing = {
-        (Path(dirpath) / name).relative_to(root).as_posix()
-        for dirpath, _, names in os.walk(root)
-        for name in names
-    }
-    missing_files = [r[0] for r in rows if r[0] not in existing]
-    missing_files += [r[1] for r in rows if r[1] and r[1] not in existing]
-    if missing_files:
-        raise DataError(
-            f"{path} names {len(missing_files)} file(s) that do not exist, "
-            f"e.g. {root / missing_files[0]}"
-        )
-    return rows
 
 
 def _fingerprint(root: Path, rows, rgb: str, use_masks: bool) -> str:
@@ -385,9 +299,8 @@ def read_folder(
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"{root}: no such folder")
-    rows = (
-        _read_manifest(root) if (root / "manifest.csv").is_file() else _discover(root)
-    )
+    has_manifest = (root / "manifest.csv").is_file()
+    rows = read_manifest(root) if has_manifest else discover_files(root)
     if not rows:
         raise DataError(f"{root}: no images found")
     meta = (
