@@ -52,7 +52,8 @@ def convert_to_litert(
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode == "int8" and representative is None:
         raise ValueError(
-            "int8 quantization needs representative inputs to calibrate activation ranges"
+            "int8 quantization needs representative inputs to calibrate activation "
+            "ranges"
         )
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if mode != "float32":

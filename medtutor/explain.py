@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from medtutor.models import layer_outputs
 from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["grad_cam", "heat_near_mask"]
@@ -21,69 +22,79 @@ def grad_cam(
     method: str = "hirescam",
     batch_size: int = 64,
 ) -> np.ndarray:
-    """Grad-CAM heat maps (Selvaraju et al., 2017) for a single-output classifier.
+    """Class-activation heat maps, HiResCAM (default) or Grad-CAM, for a
+    single-output classifier.
 
-    For each image, the feature maps ``A_k`` of ``layer_name`` are weighted by the
-    spatial mean of the gradient of the output score with respect to them, ``cam =
-    relu(sum_k mean(dy/dA_k) * A_k)``, scaled to [0, 1] and resized to the image.
+    Both methods start from the feature maps ``A_k`` (``k`` indexes channels) of
+    ``layer_name`` and the gradient ``dy/dA_k`` of the output score ``y`` with respect
+    to them, computed in one pass per batch:
+
+    * ``method="hirescam"`` (default; Draelos & Carin, 2020): the gradient times the
+      activation, element by element, summed over channels:
+      ``cam = relu(sum_k dy/dA_k * A_k)``. Each location keeps its own gradient, so
+      when the score is linear in the features (``Flatten`` then ``Dense``) the map is
+      exactly each location's contribution to the score.
+    * ``method="gradcam"`` (Selvaraju et al., 2017): each channel is weighted by its
+      spatially averaged gradient, ``cam = relu(sum_k mean(dy/dA_k) * A_k)``; smoother,
+      and it can put heat where the model did not look.
+
+    The map is then resized to the image (bilinear), clipped at 0 and scaled so that its
+    maximum is 1.
 
     Parameters
     ----------
     model : keras.Model
-        A model with one sigmoid output (e.g. :func:`medtutor.models.article_cnn`).
+        A model with one sigmoid output (e.g. :func:`medtutor.models.article_cnn`); for
+        a softmax output the last class's probability is explained.
     images : numpy.ndarray
         ``(N, H, W, 1)`` inputs, preprocessed as for the model.
     layer_name : str
         A convolutional layer; the last one gives the most semantic maps.
+    method : {"hirescam", "gradcam"}
+        How gradients and activations are combined, as above.
     batch_size : int
         Images per gradient computation.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, H, W)`` heat maps in [0, 1] (all zeros where no pixel had positive
+        ``(N, H, W)`` float32 heat maps in [0, 1] (all zeros where no pixel had positive
         evidence).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method`` or ``layer_name``.
 
     Notes
     -----
     Taught in: *Chapter 4.1*.
+
+    References
+    ----------
+    R. R. Selvaraju et al., "Grad-CAM: Visual explanations from deep networks via
+    gradient-based localization", ICCV 2017.
+    R. L. Draelos and L. Carin, "Use HiResCAM instead of Grad-CAM for faithful
+    explanations of convolutional neural networks", arXiv:2011.08891, 2020.
     """
     tf = import_tensorflow()
-    import keras
 
     if method not in ("hirescam", "gradcam"):
         raise ValueError(f"method must be 'hirescam' or 'gradcam', got {method!r}")
-    model.get_layer(layer_name)  # a clear ValueError for an unknown layer name
-
-    def forward(x):
-        if isinstance(
-            model, keras.Sequential
-        ):  # run the layers one by one, keeping the chosen output
-            features = None
-            for layer in model.layers:
-                x = layer(x, training=False)
-                if layer.name == layer_name:
-                    features = x
-            return features, x
-        inputs = (
-            model.inputs[0] if isinstance(model.inputs, (list, tuple)) else model.inputs
-        )
-        return keras.Model(
-            inputs, [model.get_layer(layer_name).output, model.outputs[0]]
-        )(x, training=False)
+    forward = layer_outputs(model, layer_name)
 
     maps = []
     for start in range(0, len(images), batch_size):
         x = tf.convert_to_tensor(images[start : start + batch_size], tf.float32)
         with tf.GradientTape() as tape:
-            features, out = forward(x)
+            features, out = forward(x, training=False)
             score = out[:, 0] if out.shape[-1] == 1 else out[:, -1]
         grads = tape.gradient(score, features)
-        if (
-            method == "gradcam"
-        ):  # one weight per feature map: its spatially averaged gradient
+        if method == "gradcam":
+            # One weight per feature map: its spatially averaged gradient.
             weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
-        else:  # HiResCAM: each location keeps its own gradient
+        else:
+            # HiResCAM: each location keeps its own gradient.
             weights = grads
         cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1)).numpy()
         for c in cam:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, stats
 
+from medtutor.models import layer_outputs
 from medtutor.runtime.quiet import import_tensorflow
 
 __all__ = ["FEATURE_NAMES", "cnn_embedding", "handcrafted_features"]
@@ -34,9 +35,9 @@ def _glcm(roi: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
     from skimage.feature import graycomatrix, graycoprops
 
     levels = 32
-    q = np.clip(((roi + 20) / 160 * (levels - 1)).round(), 0, levels - 1).astype(
-        np.uint8
-    )  # liver window
+    # Liver window: -20 to 140 HU onto the grey levels.
+    q = np.clip(((roi + 20) / 160 * (levels - 1)).round(), 0, levels - 1)
+    q = q.astype(np.uint8)
     q = np.where(mask, q, 0)
     m = graycomatrix(
         q, [1], [0, np.pi / 4, np.pi / 2, 3 * np.pi / 4], levels=levels, symmetric=True
@@ -72,16 +73,24 @@ def handcrafted_features(
     Returns
     -------
     numpy.ndarray
-        ``(N, 11)`` float64.
+        ``(N, 11)`` float64; a row of zeros where the mask has fewer than 5 pixels.
+
+    Raises
+    ------
+    ValueError
+        The numbers of images and masks differ.
 
     Notes
     -----
     Taught in: *Chapter 5*. Real radiomics uses standardized definitions (the IBSI) and
     packages such as PyRadiomics; these few features show the idea.
     """
+    if len(images_hu) != len(liver_masks):
+        raise ValueError(f"{len(images_hu)} images but {len(liver_masks)} masks")
     out = np.zeros((len(images_hu), len(FEATURE_NAMES)))
     pixel_mm2 = spacing[0] * spacing[1]
-    for i, (img, mask) in enumerate(zip(images_hu, liver_masks.astype(bool))):
+    masks = np.asarray(liver_masks).astype(bool)
+    for i, (img, mask) in enumerate(zip(images_hu, masks, strict=True)):
         inner = ndimage.binary_erosion(mask, iterations=1)
         vals = img[inner] if inner.sum() > 10 else img[mask]
         if vals.size < 5:
@@ -109,6 +118,27 @@ def cnn_embedding(model, images: np.ndarray, layer_name: str = "dense") -> np.nd
     """Activations of a hidden layer (by default the 128-unit dense layer): the learned
     features.
 
+    Parameters
+    ----------
+    model : keras.Model
+        A trained model, e.g. :func:`medtutor.models.article_cnn`; see
+        :func:`medtutor.models.layer_outputs` for the models that work.
+    images : numpy.ndarray
+        ``(N, H, W, C)`` inputs, preprocessed as for the model.
+    layer_name : str
+        The layer whose outputs are returned.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, ...)``: the layer's outputs in inference mode (dropout off), computed in
+        batches of 256.
+
+    Raises
+    ------
+    ValueError
+        ``model`` has no layer called ``layer_name``.
+
     Notes
     -----
     Taught in: *Chapter 5*.
@@ -116,15 +146,10 @@ def cnn_embedding(model, images: np.ndarray, layer_name: str = "dense") -> np.nd
     import_tensorflow()
     import keras
 
+    forward = layer_outputs(model, layer_name)
     x = np.asarray(images, np.float32)
     out = []
     for start in range(0, len(x), 256):
-        h = x[start : start + 256]
-        for layer in model.layers:
-            h = layer(h, training=False)
-            if layer.name == layer_name:
-                break
-        else:
-            raise ValueError(f"no layer named {layer_name!r}")
-        out.append(keras.ops.convert_to_numpy(h))
+        features, _ = forward(x[start : start + 256], training=False)
+        out.append(keras.ops.convert_to_numpy(features))
     return np.concatenate(out)

@@ -17,12 +17,34 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
 
     Dice alone handles the imbalance between a small structure and a large background;
     cross-entropy adds smooth per-pixel gradients early in training. Works on ``(B, H,
-    W, C)`` tensors inside ``model.compile(loss=dice_bce_loss)``.
+    W, C)`` tensors inside ``model.compile(loss=dice_bce_loss)``; for another
+    smoothing, compile with ``functools.partial(dice_bce_loss, smooth=...)``.
+
+    Parameters
+    ----------
+    y_true : tensor
+        ``(B, H, W, C)`` binary masks.
+    y_pred : tensor
+        ``(B, H, W, C)`` probabilities.
+    smooth : float
+        Added to the numerator and the denominator of each example's and channel's soft
+        Dice ``(2 |A.B| + smooth) / (|A| + |B| + smooth)``. The default 1.0 keeps the
+        gradient of nearly empty masks tame.
+
+    Returns
+    -------
+    tensor
+        ``(B,)``: ``mean over channels of (1 - Dice) + binary cross-entropy``.
 
     Notes
     -----
     Taught in: *Chapter 4.2 — imaging computation*; its Dice part equals
     :func:`dice_loss` per channel (checked in the tests).
+
+    The Dice convention is the one of :func:`medtutor.metrics.image.dice` and
+    :func:`medtutor.teaching.losses.dice_coefficient`: a channel where both masks are
+    empty has Dice 1 (also with ``smooth=0``, where the ratio would be 0/0), and with
+    ``smooth=0`` on binary masks the Dice is the hard Dice of the two masks.
     """
     from keras import ops
 
@@ -30,7 +52,14 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
     axes = (1, 2)
     intersection = ops.sum(y_true * y_pred, axis=axes)
     denominator = ops.sum(y_true, axis=axes) + ops.sum(y_pred, axis=axes)
-    dice = (2.0 * intersection + smooth) / (denominator + smooth)
+    if smooth:
+        dice = (2.0 * intersection + smooth) / (denominator + smooth)
+    else:
+        # Both masks empty would give 0/0: Dice 1 by convention. The division is made
+        # safe, not only masked, so that no NaN reaches the gradient either.
+        empty = ops.equal(denominator, 0.0)
+        safe = ops.where(empty, ops.ones_like(denominator), denominator)
+        dice = ops.where(empty, 1.0, 2.0 * intersection / safe)
     eps = 1e-7
     p = ops.clip(y_pred, eps, 1 - eps)
     bce = -ops.mean(y_true * ops.log(p) + (1 - y_true) * ops.log(1 - p), axis=(1, 2, 3))
@@ -62,7 +91,7 @@ def binary_focal_loss(gamma: float = 2.0, alpha: float = 0.25):
     -----
     Taught in: *Chapter 5 — future directions* (class imbalance). Equals
     ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha,
-    gamma=gamma)`` and a hand computation (``tests/test_handmade.py``).
+    gamma=gamma)`` and a hand computation (``tests/test_losses.py``).
     """
     if gamma < 0 or not 0 < alpha < 1:
         raise ValueError(

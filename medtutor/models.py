@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["article_cnn", "residual_denoiser", "subpixel_upsampler", "unet"]
+__all__ = [
+    "article_cnn",
+    "layer_outputs",
+    "residual_denoiser",
+    "subpixel_upsampler",
+    "unet",
+]
 
 
 def article_cnn(
@@ -286,3 +292,79 @@ def subpixel_upsampler(
         [Bicubic(name="bicubic")(inputs), detail]
     )
     return keras.Model(inputs, outputs, name=name)
+
+
+def layer_outputs(model, layer_name: str):
+    """A model that runs ``model`` once and returns a named layer's output and the
+    final output.
+
+    Explanations (Grad-CAM) need the feature maps of a hidden layer together with the
+    score computed from them; embeddings need a hidden layer's activations. The
+    returned model shares ``model``'s layers and weights (nothing is copied or
+    retrained) and is built once, so call it on as many batches as needed.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A functional model, or a ``keras.Sequential`` model whose first entry is
+        ``keras.Input`` (as all of :mod:`medtutor.models` builds), also after
+        ``keras.models.load_model``.
+    layer_name : str
+        Name of a layer of ``model``, e.g. ``"conv2"`` or ``"dense"`` of
+        :func:`article_cnn`.
+
+    Returns
+    -------
+    keras.Model
+        Maps the input of ``model`` to ``[output of layer_name, output of model]`` (the
+        first output, for a model with several). Call it with ``training=False`` to run
+        dropout and batch normalisation in inference mode:
+        ``features, score = layer_outputs(model, "conv2")(x, training=False)``.
+
+    Raises
+    ------
+    ValueError
+        ``model`` has no layer called ``layer_name``, or its inputs are not defined yet
+        (a ``keras.Sequential`` built without ``keras.Input`` and never called).
+
+    Notes
+    -----
+    Taught in: *Chapter 4.1* and *Chapter 5*.
+    """
+    import_tensorflow()
+    import keras
+
+    try:
+        layer = model.get_layer(layer_name)
+    except ValueError:
+        names = [each.name for each in model.layers]
+        raise ValueError(
+            f"no layer named {layer_name!r} in model {model.name!r}; "
+            f"its layers are {names}"
+        ) from None
+    try:
+        inputs = model.inputs
+    except AttributeError:
+        inputs = None
+    if not inputs:
+        raise ValueError(
+            f"model {model.name!r} has no defined inputs yet; build it with "
+            "keras.Input as its first entry (or call it once on data)"
+        )
+    if isinstance(model, keras.Sequential):
+        # A Sequential model can hold several graphs of its layers (loading one from
+        # disk builds it more than once), and ``layer.output`` need not belong to the
+        # graph of ``model.outputs``. Running the layers on a fresh input makes one
+        # graph in which the named output feeds the final one.
+        start = keras.Input(batch_shape=inputs[0].shape, dtype=inputs[0].dtype)
+        x, named = start, None
+        for each in model.layers:
+            x = each(x)
+            if each is layer:
+                named = x
+        return keras.Model(start, [named, x], name=f"{model.name}_to_{layer_name}")
+    return keras.Model(
+        inputs[0] if len(inputs) == 1 else inputs,
+        [layer.output, model.outputs[0]],
+        name=f"{model.name}_to_{layer_name}",
+    )

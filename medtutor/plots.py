@@ -59,7 +59,11 @@ def show_images(
         figsize=(size * ncols + (0.6 * ncols if colorbar_label else 0), size * nrows),
         squeeze=False,
     )
-    per = lambda v, i: v[i] if isinstance(v, (list, tuple, np.ndarray)) else v  # noqa: E731
+
+    def per(value, i):
+        """One panel's setting: the i-th entry of a sequence, or the value itself."""
+        return value[i] if isinstance(value, (list, tuple, np.ndarray)) else value
+
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i >= n:

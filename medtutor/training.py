@@ -166,6 +166,7 @@ class CaseStudyTrainer:
         strategy=None,
         **model_options,
     ):
+        import_tensorflow()
         import keras
 
         from medtutor.models import article_cnn

@@ -241,3 +241,9 @@ def test_bad_usage_exits_non_zero():
         [sys.executable, "-m", "medtutor", "train"], capture_output=True, text=True
     )
     assert done.returncode == 2 and "required" in done.stderr
+
+
+def test_versions_lists_the_libraries(capsys):
+    assert main(["versions"]) == 0
+    out = capsys.readouterr().out
+    assert "tensorflow" in out and "keras" in out

@@ -51,3 +51,16 @@ def test_show_images_grid_and_history_panels():
     assert [ax.get_title() for ax in fig.axes] == ["loss", "auc"]
     assert len(fig.axes[0].lines) == 3 and len(fig.axes[1].lines) == 2
     plt.close(fig)
+
+
+def test_show_images_colour_bars_and_outlines():
+    fig = show_images(
+        [np.zeros((8, 8)), np.ones((8, 8))],
+        ["a", "b"],
+        colorbar_label=["HU", None],
+        outlines=[np.eye(8), None],
+    )
+    assert len(fig.axes) == 3  # two panels and one colour bar
+    assert fig.axes[2].get_ylabel() == "HU"
+    assert len(fig.axes[0].collections) >= 1 and not fig.axes[1].collections
+    plt.close(fig)

@@ -2,15 +2,15 @@
 CI, PR, operating points, confusion matrix and calibration.
 
 Taught in: *Chapter 4.1 — the liver case study*. Each function checks its input and then
-relies on scikit-learn for the arithmetic; ``tests/test_metrics.py`` checks them against
-scikit-learn and against hand computations.
+relies on scikit-learn for the arithmetic;
+``tests/metrics/test_classification.py`` checks them against scikit-learn and against
+hand computations.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn import metrics as skm
-from sklearn.calibration import calibration_curve
 
 __all__ = [
     "accuracy",
@@ -44,8 +44,9 @@ def check_binary(
     s = np.asarray(y_score, dtype=float)
     if y.ndim != 1 or s.ndim != 1:
         raise ValueError(
-            f"labels and scores must be 1-D, got shapes {y.shape} and {s.shape}; for a softmax output "
-            "pass proba[:, 1], for a sigmoid output pass proba.ravel()"
+            f"labels and scores must be 1-D, got shapes {y.shape} and {s.shape}; "
+            "for a softmax output pass proba[:, 1], for a sigmoid output pass "
+            "proba.ravel()"
         )
     if len(y) != len(s):
         raise ValueError(f"{len(y)} labels but {len(s)} scores")
@@ -154,7 +155,8 @@ def bootstrap_auc(
         tries += 1
         if tries > 20 * n_boot:
             raise ValueError(
-                "almost every bootstrap sample has a single class: too few patients of one class"
+                "almost every bootstrap sample has a single class: too few patients "
+                "of one class"
             )
         idx = np.concatenate(
             [members[g] for g in rng.integers(0, len(uniq), len(uniq))]
@@ -208,7 +210,10 @@ def operating_point(y_true, y_score, threshold: float) -> dict:
     tn, fp, fn, tp = skm.confusion_matrix(
         y, (s >= threshold).astype(int), labels=[0, 1]
     ).ravel()
-    rate = lambda a, b: float(a / (a + b)) if a + b else float("nan")  # noqa: E731
+
+    def rate(a, b):
+        return float(a / (a + b)) if a + b else float("nan")
+
     return {
         "threshold": float(threshold),
         "tp": int(tp),
@@ -225,17 +230,33 @@ def operating_point(y_true, y_score, threshold: float) -> dict:
 def calibration(y_true, y_score, n_bins: int = 10) -> dict:
     """Brier score and the points of a reliability diagram.
 
+    The interval [0, 1] is cut into ``n_bins`` bins of equal width. A score on an edge
+    between two bins belongs to the lower one (bins are ``[0, 1/n]``, ``(1/n, 2/n]``,
+    ...), the rule of :func:`sklearn.calibration.calibration_curve` with
+    ``strategy="uniform"``. Every slice is assigned to its bin once, and the means, the
+    observed fractions and the counts are all computed from that one assignment.
+
+    Parameters
+    ----------
+    y_true, y_score : array_like
+        Labels (0/1) and predicted probabilities.
+    n_bins : int
+        Number of bins.
+
     Returns
     -------
     dict
-        ``brier`` (:func:`sklearn.metrics.brier_score_loss`), and for each non-empty bin
-        of equal width: ``mean_predicted``, ``observed_fraction`` (from
-        :func:`sklearn.calibration.calibration_curve`) and ``count``.
+        ``brier`` (:func:`sklearn.metrics.brier_score_loss`), and for each non-empty
+        bin, in increasing order: ``mean_predicted`` (mean score), ``observed_fraction``
+        (share of positives) and ``count`` (number of slices). The first two equal
+        :func:`sklearn.calibration.calibration_curve`'s output; the counts sum to the
+        number of slices.
 
     Raises
     ------
     ValueError
-        Besides :func:`check_binary`'s cases, scores outside [0, 1] (not probabilities).
+        Besides :func:`check_binary`'s cases, scores outside [0, 1] (not probabilities)
+        or ``n_bins`` below 1.
 
     Notes
     -----
@@ -245,13 +266,18 @@ def calibration(y_true, y_score, n_bins: int = 10) -> dict:
     y, s = check_binary(y_true, y_score, need_both_classes=False)
     if s.min() < 0 or s.max() > 1:
         raise ValueError("calibration needs probabilities in [0, 1]")
-    observed, predicted = calibration_curve(y, s, n_bins=n_bins, strategy="uniform")
-    counts = np.bincount(
-        np.clip((s * n_bins).astype(int), 0, n_bins - 1), minlength=n_bins
-    )
+    if int(n_bins) != n_bins or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    n_bins = int(n_bins)
+    inner_edges = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
+    bin_of = np.searchsorted(inner_edges, s, side="left")  # an edge goes to the left
+    counts = np.bincount(bin_of, minlength=n_bins)
+    score_sums = np.bincount(bin_of, weights=s, minlength=n_bins)
+    positives = np.bincount(bin_of, weights=y, minlength=n_bins)
+    filled = counts > 0
     return {
         "brier": float(skm.brier_score_loss(y, s)),
-        "mean_predicted": predicted,
-        "observed_fraction": observed,
-        "count": counts[counts > 0],
+        "mean_predicted": score_sums[filled] / counts[filled],
+        "observed_fraction": positives[filled] / counts[filled],
+        "count": counts[filled],
     }

@@ -3,7 +3,7 @@ distance, PSNR, SSIM.
 
 Taught in: *Chapter 4.2 — imaging computation*. PSNR and SSIM come from scikit-image;
 Dice, IoU and HD95 are short enough to write here and are checked against scikit-image
-and SciPy in ``tests/test_image_metrics.py``.
+and SciPy in ``tests/metrics/test_image.py``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,15 @@ def dice(truth, prediction) -> float:
     """Dice overlap ``2|A n B| / (|A| + |B|)`` of two binary masks.
 
     Both empty gives 1.0 (nothing to find, nothing found); exactly one empty gives 0.0.
+    Non-zero values count as foreground.
 
     Notes
     -----
     Taught in: *Chapter 4.2*.
+
+    The soft Dice of :func:`medtutor.teaching.losses.dice_coefficient` and of the Dice
+    term of :func:`medtutor.losses.dice_bce_loss` follow the same convention: with
+    ``smooth=0`` on binary masks they equal this function, both empty included.
     """
     a, b = _pair(truth, prediction)
     a, b = a.astype(bool), b.astype(bool)

@@ -74,7 +74,8 @@ def select_strategy(mixed_precision: str = "auto"):
     """
     if mixed_precision not in _VALID_PRECISION:
         raise ValueError(
-            f"mixed_precision must be one of {_VALID_PRECISION}, got {mixed_precision!r}"
+            f"mixed_precision must be one of {_VALID_PRECISION}, "
+            f"got {mixed_precision!r}"
         )
     tf = import_tensorflow()
     import keras
@@ -114,10 +115,8 @@ def describe_strategy(strategy=None) -> str:
         name = kind
     try:
         devices = tuple(strategy.extended.worker_devices)
-    except (
-        AttributeError,
-        RuntimeError,
-    ):  # the default strategy does not list its devices
+    except (AttributeError, RuntimeError):
+        # The default strategy does not list its devices.
         devices = ()
     device_types = sorted(
         {d.split("device:")[-1].split(":")[0].upper() for d in devices}

@@ -1,7 +1,8 @@
 """Neural-network building blocks written by hand in NumPy, to compare with Keras.
 
 Taught in: *Chapter 2 — Core concepts*. Each function here is checked against its Keras
-counterpart in ``tests/test_handmade.py``; the chapter repeats the check in the open.
+counterpart in ``tests/teaching/test_layers.py``; the chapter repeats the check in the
+open.
 """
 
 from __future__ import annotations

@@ -73,10 +73,28 @@ def dice_coefficient(y_true, y_pred, smooth: float = 1.0) -> float:
     """Soft Dice coefficient ``(2 |A.B| + s) / (|A| + |B| + s)`` of a mask and a
     prediction.
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        A binary mask and a prediction of the same size (probabilities or a mask).
+    smooth : float
+        ``s`` above: added to the numerator and the denominator.
+
+    Returns
+    -------
+    float
+        1.0 when both are empty, for any ``smooth`` (with ``smooth=0`` the ratio would
+        be 0/0).
+
     Notes
     -----
     Taught in: *Chapter 2* and *Chapter 4.2*. ``smooth`` keeps the value defined when
     both masks are empty (then the Dice is 1).
+
+    The convention is shared with :func:`medtutor.metrics.image.dice` and with the Dice
+    term of :func:`medtutor.losses.dice_bce_loss`: both empty gives 1, and with
+    ``smooth=0`` on binary masks the soft Dice equals the hard
+    :func:`medtutor.metrics.image.dice`.
     """
     a, b = np.asarray(y_true, float).ravel(), np.asarray(y_pred, float).ravel()
     denominator = np.sum(a) + np.sum(b) + smooth
@@ -88,6 +106,8 @@ def dice_coefficient(y_true, y_pred, smooth: float = 1.0) -> float:
 def dice_loss(y_true, y_pred, smooth: float = 1.0) -> float:
     """``1 - dice_coefficient``: a loss that rewards overlap, insensitive to the empty
     background.
+
+    ``smooth`` is :func:`dice_coefficient`'s; both masks empty gives 0.
 
     Notes
     -----

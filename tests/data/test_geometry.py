@@ -67,3 +67,14 @@ def test_nan_and_inf_are_refused():
     for fn in (lambda x: resize(x, (2, 2)), lambda x: resample(x, (1, 1), (2, 2))):
         with pytest.raises(DataError, match="NaN or inf"):
             fn(bad)
+
+
+def test_match_grid_keeps_the_centre_when_grids_differ():
+    img = np.zeros((10, 10), "float32")
+    img[4:6, 4:6] = 1
+    np.testing.assert_allclose(match_grid(img, (1.0, 1.0), (10, 10), (1.0, 1.0)), img)
+    padded = match_grid(img, (1.0, 1.0), (14, 14), (1.0, 1.0), fill=-1)
+    assert padded.shape == (14, 14) and padded[0, 0] == -1
+    assert padded[6:8, 6:8].min() == 1
+    coarse = match_grid(img, (2.0, 2.0), (10, 10), (1.0, 1.0), order=0)
+    assert coarse.shape == (10, 10) and coarse.sum() == pytest.approx(16)
