@@ -1,6 +1,7 @@
 # medtutor: two commands for readers (`make book`, `make test`), a few more for authors.
 # Every target sets up what it needs; a second run does not reinstall.
 
+# The lock file and Binder assume Python 3.11; the install step refuses any other version.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,11 +9,14 @@ STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test unit nbval book book-strict notebooks budget bench-data lock clean
+.PHONY: help install test lint unit nbval book book-strict notebooks budget bench-data lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html/"
-	@echo "make test       unit tests, strict nbval over every notebook, book build with warnings as errors"
+	@echo "make test       lint, book build with warnings as errors, unit tests and strict nbval"
+	@echo "make lint       ruff over the package, tests, tools and notebooks (88 columns)"
+	@echo "make unit       the unit tests only (tests/)"
+	@echo "make nbval      strict nbval over every notebook only (book/)"
 	@echo "make notebooks  re-execute every notebook in place (stored outputs are the book's outputs)"
 	@echo "make budget     time and peak memory of each notebook -> benchmarks/notebook_budget.md"
 	@echo "make bench-data generator and PNG-reader speed -> benchmarks/data_benchmark.md"
@@ -21,16 +25,23 @@ help:
 install: $(STAMP)
 
 $(STAMP): requirements-lock.txt pyproject.toml
-	@test -n "$(PYTHON)" || { echo "error: Python 3.11 (python3.11 or python3) is needed"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the lock file and Binder use 3.11: install python3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-# One pytest run (unit tests and strict nbval together) after the strict book build.
-test: install book-strict
+# Lint first (seconds), then the strict book build, then one pytest run (unit tests and
+# strict nbval together).
+test: install lint book-strict
 	$(BIN)/python -m pytest --nbval tests book
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: install
 	$(BIN)/python -m pytest tests

@@ -1,8 +1,8 @@
 """Low-power deployment: convert a Keras model to LiteRT (TensorFlow Lite) and run it.
 
-Taught in: *Chapter 5 — future directions* (low-power deployment). Conversion uses
-TensorFlow's ``tf.lite.TFLiteConverter``; inference uses the LiteRT interpreter from the
-``ai-edge-litert`` package, which replaces the deprecated ``tf.lite.Interpreter``.
+Conversion uses TensorFlow's ``tf.lite.TFLiteConverter``; inference uses the LiteRT
+interpreter from the ``ai-edge-litert`` package, which replaces the deprecated
+``tf.lite.Interpreter``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def convert_to_litert(
 
     Notes
     -----
-    Taught in: *Chapter 5*. The converter's console output is silenced.
+    Taught in: :doc:`ch5b_deployment_features`.
+
+    The converter's console output is silenced.
     """
     tf = import_tensorflow()
     if mode not in MODES:
@@ -91,7 +93,7 @@ class LiteModel:
 
     Notes
     -----
-    Taught in: *Chapter 5*.
+    Taught in: :doc:`ch5b_deployment_features`.
     """
 
     def __init__(self, content: bytes, num_threads: int = 1):

@@ -59,7 +59,7 @@ class ClassifierReport:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`own_data`.
     """
 
     n_slices: int
@@ -200,7 +200,7 @@ def evaluate_classifier(
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`, :doc:`own_data`.
     """
     y, s = cm.check_binary(y_true, y_score)
     if threshold is None and validation is None:
@@ -265,7 +265,7 @@ def write_report(
 
     Notes
     -----
-    Taught in: *Using your own data* (the files ``medtutor evaluate`` writes).
+    Taught in: :doc:`own_data`.
     """
     import matplotlib.pyplot as plt
 

@@ -1,7 +1,4 @@
-"""Grad-CAM: where in the image a convolutional classifier found its evidence.
-
-Taught in: *Chapter 4.1 — the liver case study*.
-"""
+"""Grad-CAM: where in the image a convolutional classifier found its evidence."""
 
 from __future__ import annotations
 
@@ -68,7 +65,7 @@ def grad_cam(
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`.
 
     References
     ----------
@@ -126,8 +123,10 @@ def heat_near_mask(cam: np.ndarray, mask: np.ndarray, *, margin_px: int = 2) -> 
 
     Notes
     -----
-    Taught in: *Chapter 4.1*, where it is compared with the share of the image that the
-    grown mask covers (what a heat map spread at random would score).
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    Compare it with the share of the image that the grown mask covers (what a
+    heat map spread at random would score).
     """
     if cam.shape != mask.shape:
         raise ValueError(f"heat map {cam.shape} and mask {mask.shape} differ in shape")

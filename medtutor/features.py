@@ -1,7 +1,6 @@
 """Hand-crafted (radiomics-style) features and learned CNN embeddings, for side-by-side
 use.
 
-Taught in: *Chapter 5 — future directions* (standardized features).
 """
 
 from __future__ import annotations
@@ -82,8 +81,10 @@ def handcrafted_features(
 
     Notes
     -----
-    Taught in: *Chapter 5*. Real radiomics uses standardized definitions (the IBSI) and
-    packages such as PyRadiomics; these few features show the idea.
+    Taught in: :doc:`ch5b_deployment_features`.
+
+    Real radiomics uses standardized definitions (the IBSI) and packages such as
+    PyRadiomics; these few features show the idea.
     """
     if len(images_hu) != len(liver_masks):
         raise ValueError(f"{len(images_hu)} images but {len(liver_masks)} masks")
@@ -141,7 +142,7 @@ def cnn_embedding(model, images: np.ndarray, layer_name: str = "dense") -> np.nd
 
     Notes
     -----
-    Taught in: *Chapter 5*.
+    Taught in: :doc:`ch5b_deployment_features`.
     """
     import_tensorflow()
     import keras

@@ -1,8 +1,7 @@
 """Keras training losses: Dice plus cross-entropy for segmentation, focal loss for
 imbalance.
 
-Taught in: *Chapter 4.2* (segmentation) and *Chapter 5* (class imbalance). The same
-losses written out by hand in NumPy, for reading, are in
+The same losses written out by hand in NumPy, for reading, are in
 :mod:`medtutor.teaching.losses`.
 """
 
@@ -38,11 +37,13 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation*; its Dice part equals
-    :func:`dice_loss` per channel (checked in the tests).
+    Taught in: :doc:`ch4_2a_segmentation`.
 
-    The Dice convention is the one of :func:`medtutor.metrics.image.dice` and
-    :func:`medtutor.teaching.losses.dice_coefficient`: a channel where both masks are
+    Its Dice part equals :func:`medtutor.teaching.dice_loss` per channel (checked in the
+    tests).
+
+    The Dice convention is the one of :func:`medtutor.metrics.dice` and
+    :func:`medtutor.teaching.dice_coefficient`: a channel where both masks are
     empty has Dice 1 (also with ``smooth=0``, where the ratio would be 0/0), and with
     ``smooth=0`` on binary masks the Dice is the hard Dice of the two masks.
     """
@@ -89,9 +90,10 @@ def binary_focal_loss(gamma: float = 2.0, alpha: float = 0.25):
 
     Notes
     -----
-    Taught in: *Chapter 5 — future directions* (class imbalance). Equals
-    ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=alpha,
-    gamma=gamma)`` and a hand computation (``tests/test_losses.py``).
+    Taught in: :doc:`ch5a_imbalance_metrics`.
+
+    Equals ``keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True,
+    alpha=alpha, gamma=gamma)`` and a hand computation (``tests/test_losses.py``).
     """
     if gamma < 0 or not 0 < alpha < 1:
         raise ValueError(

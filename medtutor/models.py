@@ -1,8 +1,4 @@
-"""Model builders used by the chapters.
-
-Taught in: *Chapter 3 — Algorithms and workflow* (building a network in four steps) and
-*Chapter 4.1 — the liver case study* (the source article's network, corrected).
-"""
+"""Model builders used by the chapters."""
 
 from __future__ import annotations
 
@@ -71,7 +67,7 @@ def article_cnn(
 
     Notes
     -----
-    Taught in: *Chapter 3* and *Chapter 4.1*.
+    Taught in: :doc:`ch3_workflow`, :doc:`ch4_1_liver_case_study`.
     """
     import_tensorflow()
     import keras
@@ -144,7 +140,7 @@ def unet(
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation* (segmentation).
+    Taught in: :doc:`ch4_2a_segmentation`.
     """
     import_tensorflow()
     import keras
@@ -219,7 +215,7 @@ def residual_denoiser(
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation* (restoration).
+    Taught in: :doc:`ch4_2b_restoration`.
     """
     import_tensorflow()
     import keras
@@ -266,7 +262,7 @@ def subpixel_upsampler(
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation* (super-resolution).
+    Taught in: :doc:`ch4_2b_restoration`.
     """
     tf = import_tensorflow()
     import keras
@@ -329,7 +325,7 @@ def layer_outputs(model, layer_name: str):
 
     Notes
     -----
-    Taught in: *Chapter 4.1* and *Chapter 5*.
+    Taught in: :doc:`ch2_core_concepts`.
     """
     import_tensorflow()
     import keras

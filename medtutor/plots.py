@@ -1,7 +1,4 @@
-"""Figures the chapters draw again and again: image grids, windows, learning curves.
-
-Taught in: *Chapter 1 — Background* (windows) and *Chapter 3* (learning curves).
-"""
+"""Figures the chapters draw again and again: image grids, windows, learning curves."""
 
 from __future__ import annotations
 
@@ -46,7 +43,7 @@ def show_images(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background*.
+    Taught in: :doc:`ch1_background`.
     """
     import matplotlib.pyplot as plt
 
@@ -97,7 +94,7 @@ def plot_history(history, metrics=("loss", "auc"), *, best_epoch=None):
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`ch3_workflow`.
     """
     import matplotlib.pyplot as plt
 
@@ -138,7 +135,7 @@ def plot_evaluation(report, *, figsize=(8.6, 7.6)):
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`.
     """
     import matplotlib.pyplot as plt
     from sklearn.metrics import ConfusionMatrixDisplay

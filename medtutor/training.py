@@ -1,7 +1,8 @@
-"""Training with early stopping, the best checkpoint, and a quiet per-epoch log.
+"""Training: early stopping with the best weights kept, and the case study's recipe.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (training, validation and testing) and
-used by the case-study chapters.
+:func:`fit_with_early_stopping` is the training loop chapter 3 writes out step by step;
+:class:`CaseStudyTrainer` saves the whole case-study recipe once for chapter 4.1,
+chapter 5 and the command line.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def fit_with_early_stopping(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`ch3_workflow`.
     """
     import_tensorflow()
     import keras
@@ -150,7 +151,7 @@ class CaseStudyTrainer:
 
     Notes
     -----
-    Taught in: *Chapter 4.1* and *Chapter 5*.
+    Taught in: :doc:`ch4_1_liver_case_study`, :doc:`ch5b_deployment_features`.
     """
 
     def __init__(

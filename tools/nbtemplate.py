@@ -1,12 +1,15 @@
 """The cell every notebook starts with: install medtutor on Colab, do nothing elsewhere.
 
 The repository URL comes from ``_config.yml`` (``repository.url``), the single setting
-that the launch buttons use too; ``tests/test_notebooks.py`` checks that every
-notebook's first cell equals :func:`colab_cell_source` for that URL.
+that the launch buttons use too; ``tests/book/test_notebooks.py`` checks that every
+notebook's first cell equals :func:`colab_cell_source` for that URL. After changing the
+URL (in a fork), ``python -m tools.nbtemplate`` rewrites that cell in every notebook.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import yaml
@@ -36,3 +39,27 @@ if "google.colab" in sys.modules:
     package = "medtutor @ git+{url}"
     subprocess.run([*pip, "pydicom", "nibabel"], check=True)
     subprocess.run([*pip, "--no-deps", package], check=True)"""
+
+
+def rewrite_first_cells(folder: Path = ROOT / "book") -> list[Path]:
+    """Set the first cell of every notebook under ``folder``; return those changed."""
+    from tools.nbrun import notebooks_under
+
+    changed = []
+    source = colab_cell_source().splitlines(keepends=True)
+    for path in notebooks_under(folder):
+        notebook = json.loads(path.read_text())
+        first = notebook["cells"][0]
+        if first["source"] != source:
+            first["source"] = source
+            first.setdefault("metadata", {})["tags"] = COLAB_TAGS
+            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+            path.write_text(text)
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for path in rewrite_first_cells():
+        print(f"rewrote the first cell of {path.relative_to(ROOT)}")
+    sys.exit(0)

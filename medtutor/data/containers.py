@@ -1,8 +1,7 @@
 """Containers for images and their annotations: :class:`SliceSet` and :class:`Scan`.
 
-Taught in: *Chapter 3 — Algorithms and workflow*, where every reader and generator of
-:mod:`medtutor.data` returns one of these two, so that a chapter can swap synthetic data
-for the reader's own scans by changing one line.
+Every reader and generator of :mod:`medtutor.data` returns one of these two, so
+that a chapter can swap synthetic data for the reader's own scans by changing one line.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ class SliceSet:
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`own_data`.
     """
 
     images: np.ndarray
@@ -192,7 +191,7 @@ class Scan:
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (CT vs MR, spacing) and *Chapter 3*.
+    Taught in: :doc:`own_data`.
     """
 
     array: np.ndarray

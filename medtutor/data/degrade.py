@@ -1,8 +1,4 @@
-"""Make images worse on purpose: low-dose CT noise and lower resolution.
-
-Taught in: *Chapter 4.2 — imaging computation* (restoration and super-resolution need
-pairs of degraded and reference images).
-"""
+"""Make images worse on purpose: low-dose CT noise and lower resolution."""
 
 from __future__ import annotations
 
@@ -48,7 +44,7 @@ def add_low_dose_noise(
 
     Notes
     -----
-    Taught in: *Chapter 4.2*.
+    Taught in: :doc:`ch4_2b_restoration`.
     """
     if sigma_hu < 0:
         raise ValueError(f"sigma_hu must be non-negative, got {sigma_hu}")
@@ -84,7 +80,7 @@ def downsample(images: np.ndarray, factor: int = 2) -> np.ndarray:
 
     Notes
     -----
-    Taught in: *Chapter 4.2* (super-resolution pairs).
+    Taught in: :doc:`ch4_2b_restoration`.
     """
     h, w = images.shape[-2:]
     if h % factor or w % factor:
@@ -134,7 +130,7 @@ def scanner_shift(
 
     Notes
     -----
-    Taught in: *Chapter 5* (how robust are hand-crafted and learned features?).
+    Taught in: :doc:`ch5b_deployment_features`.
     """
     out = (
         ndimage.gaussian_filter(hu, (0, blur_px, blur_px) if hu.ndim == 3 else blur_px)

@@ -1,8 +1,4 @@
-"""The one exception type the data module raises for bad input.
-
-Taught in: *Chapter 3 — Algorithms and workflow* (loading data, and what the errors
-mean).
-"""
+"""The one exception type the data module raises for bad input."""
 
 from __future__ import annotations
 
@@ -19,7 +15,7 @@ class DataError(ValueError):
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`own_data`.
     """
 
 

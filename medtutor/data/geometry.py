@@ -1,8 +1,4 @@
-"""Geometry: resizing, resampling to a physical spacing, and one grid for two images.
-
-Taught in: *Chapter 1 — Background* (putting CT and MR on one grid) and *Chapter 3 —
-Algorithms and workflow* (resampling a volume, resizing slices).
-"""
+"""Geometry: resizing, resampling to a physical spacing, and one grid for two images."""
 
 from __future__ import annotations
 
@@ -36,8 +32,10 @@ def resize(image: np.ndarray, shape: Sequence[int], *, order: int = 1) -> np.nda
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*. Use :func:`resample` when the
-    physical pixel size matters (combining scans, measuring in millimetres).
+    Taught in: :doc:`ch3_workflow`.
+
+    Use :func:`resample` when the physical pixel size matters (combining scans,
+    measuring in millimetres).
     """
     image = check_numeric(image, "image")
     if image.ndim not in (2, 3):
@@ -86,8 +84,7 @@ def resample(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (putting CT and MR on one grid) and *Chapter 3*
-    (isotropic voxels for 3D models).
+    Taught in: :doc:`ch3_workflow`.
     """
     image = check_numeric(image, "image")
     spacing, new_spacing = tuple(map(float, spacing)), tuple(map(float, new_spacing))
@@ -147,7 +144,7 @@ def match_grid(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (overlaying CT and MR).
+    Taught in: :doc:`ch1_background`.
     """
     moved = resample(image, spacing, reference_spacing, order=order)
     out = np.full(tuple(reference_shape), fill, dtype=moved.dtype)

@@ -1,8 +1,5 @@
-"""The ``tf.data`` input pipeline every chapter trains with.
-
-Taught in: *Chapter 3 — Algorithms and workflow* (shuffle, batch, cache, prefetch and
-augmentation) and used by *Chapter 4.1* onwards.
-"""
+"""The ``tf.data`` input pipeline every chapter trains with: shuffle, batch, cache,
+prefetch and seeded augmentation."""
 
 from __future__ import annotations
 
@@ -117,7 +114,7 @@ def make_tf_dataset(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`ch3_workflow`.
     """
     tf = import_tensorflow()
     data = load_slices(source)
@@ -194,7 +191,7 @@ def make_segmentation_dataset(
 
     Notes
     -----
-    Taught in: *Chapter 4.2 — imaging computation*.
+    Taught in: :doc:`ch4_2a_segmentation`.
     """
     tf = import_tensorflow()
     if data.liver_masks is None or data.lesion_masks is None:

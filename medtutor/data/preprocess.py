@@ -3,8 +3,6 @@
 Geometry (resizing, resampling to a spacing, putting two images on one grid) is in
 :mod:`medtutor.data.geometry`.
 
-Taught in: *Chapter 1 — Background* (windowing a real CT slice) and *Chapter 3 —
-Algorithms and workflow* (preprocessing for training).
 """
 
 from __future__ import annotations
@@ -72,8 +70,7 @@ def apply_window(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (the same slice under lung, abdomen, liver and
-    bone windows) and *Chapter 3*.
+    Taught in: :doc:`ch1_background`.
 
     Examples
     --------
@@ -125,7 +122,7 @@ def normalize(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`own_data`.
     """
     x = check_numeric(x, "x").astype(np.float32, copy=False)
     lo_in, hi_in = (
@@ -160,7 +157,7 @@ def zscore(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* and *Chapter 3*.
+    Taught in: :doc:`ch1_background`, :doc:`ch5b_deployment_features`.
     """
     x = check_numeric(x, "x").astype(np.float32, copy=False)
     ref = x if mask is None else x[np.asarray(mask, bool)]
@@ -196,9 +193,10 @@ def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
 
     Notes
     -----
-    Taught in: *Chapter 3*; equal to ``keras.utils.to_categorical`` (checked in the
-    tests). A binary problem with a single sigmoid output needs no one-hot labels at
-    all.
+    Taught in: :doc:`ch3_workflow`.
+
+    Equal to ``keras.utils.to_categorical`` (checked in the tests). A binary problem
+    with a single sigmoid output needs no one-hot labels at all.
     """
     labels = np.asarray(labels)
     if labels.ndim != 1:
@@ -240,7 +238,7 @@ def model_inputs(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`ch3_workflow`.
     """
     if data.units == "HU":
         x = apply_window(data.images, window, out_range=out_range)

@@ -1,7 +1,7 @@
 """Patient-level, stratified train/validation/test splits.
 
-Taught in: *Chapter 3 — Algorithms and workflow*, which shows that a split by slice
-leaks (slices of one patient look alike) and inflates the test score.
+Chapter 3 shows that a split by slice leaks (slices of one patient look alike) and
+inflates the test score.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def patient_split(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*. Uses
-    :func:`sklearn.model_selection.train_test_split` on the patients.
+    Taught in: :doc:`ch3_workflow`.
+
+    Uses :func:`sklearn.model_selection.train_test_split` on the patients.
     """
     if isinstance(data, SliceSet):
         pids, y = data.patient_ids, data.labels
@@ -132,8 +133,9 @@ def slice_split(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*, as the leaky baseline that
-    :func:`patient_split` fixes.
+    Taught in: :doc:`ch3_workflow`.
+
+    Chapter 3 uses it as the leaky baseline that :func:`patient_split` fixes.
     """
     n = len(n) if isinstance(n, SliceSet) else int(n)
     f_train, f_val, _ = _check_fractions(fractions)

@@ -1,8 +1,7 @@
 """Clinical-style evaluation of a binary classifier: ROC with a patient-level bootstrap
 CI, PR, operating points, confusion matrix and calibration.
 
-Taught in: *Chapter 4.1 — the liver case study*. Each function checks its input and then
-relies on scikit-learn for the arithmetic;
+Each function checks its input and then relies on scikit-learn for the arithmetic;
 ``tests/metrics/test_classification.py`` checks them against scikit-learn and against
 hand computations.
 """
@@ -38,7 +37,7 @@ def check_binary(
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`own_data`.
     """
     y = np.asarray(y_true)
     s = np.asarray(y_score, dtype=float)
@@ -71,8 +70,10 @@ def accuracy(y_true, y_score, threshold: float = 0.5) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*; equals :func:`sklearn.metrics.accuracy_score`. Under class
-    imbalance it hides everything that matters (chapter 5).
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    Equals :func:`sklearn.metrics.accuracy_score`. Under class imbalance it hides
+    everything that matters (chapter 5).
     """
     y, s = check_binary(y_true, y_score, need_both_classes=False)
     return float(skm.accuracy_score(y, (s >= threshold).astype(int)))
@@ -84,7 +85,7 @@ def roc_auc(y_true, y_score) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`.
     """
     y, s = check_binary(y_true, y_score)
     return float(skm.roc_auc_score(y, s))
@@ -95,7 +96,9 @@ def average_precision(y_true, y_score) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*; equals :func:`sklearn.metrics.average_precision_score`.
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    Equals :func:`sklearn.metrics.average_precision_score`.
     """
     y, s = check_binary(y_true, y_score)
     return float(skm.average_precision_score(y, s))
@@ -138,7 +141,7 @@ def bootstrap_auc(
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`.
     """
     y, s = check_binary(y_true, y_score)
     groups = np.arange(len(y)) if groups is None else np.asarray(groups)
@@ -182,7 +185,7 @@ def threshold_for_sensitivity(y_true, y_score, target: float = 0.9) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`.
     """
     if not 0 < target <= 1:
         raise ValueError(f"target sensitivity must be in (0, 1], got {target}")
@@ -203,8 +206,9 @@ def operating_point(y_true, y_score, threshold: float) -> dict:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*; the counts come from
-    :func:`sklearn.metrics.confusion_matrix`.
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    The counts come from :func:`sklearn.metrics.confusion_matrix`.
     """
     y, s = check_binary(y_true, y_score, need_both_classes=False)
     tn, fp, fn, tp = skm.confusion_matrix(
@@ -260,8 +264,10 @@ def calibration(y_true, y_score, n_bins: int = 10) -> dict:
 
     Notes
     -----
-    Taught in: *Chapter 4.1*. A calibrated model's points lie on the diagonal: of the
-    slices given probability 0.8, 80 % have a tumour.
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    A calibrated model's points lie on the diagonal: of the slices given probability
+    0.8, 80 % have a tumour.
     """
     y, s = check_binary(y_true, y_score, need_both_classes=False)
     if s.min() < 0 or s.max() > 1:

@@ -1,9 +1,8 @@
 """Metrics for images that models produce: Dice, IoU, 95th-percentile Hausdorff
 distance, PSNR, SSIM.
 
-Taught in: *Chapter 4.2 — imaging computation*. PSNR and SSIM come from scikit-image;
-Dice, IoU and HD95 are short enough to write here and are checked against scikit-image
-and SciPy in ``tests/metrics/test_image.py``.
+PSNR and SSIM come from scikit-image; Dice, IoU and HD95 are short enough to write here
+and are checked against scikit-image and SciPy in ``tests/metrics/test_image.py``.
 """
 
 from __future__ import annotations
@@ -31,9 +30,9 @@ def dice(truth, prediction) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.2*.
+    Taught in: :doc:`ch1_background`, :doc:`ch4_2a_segmentation`.
 
-    The soft Dice of :func:`medtutor.teaching.losses.dice_coefficient` and of the Dice
+    The soft Dice of :func:`medtutor.teaching.dice_coefficient` and of the Dice
     term of :func:`medtutor.losses.dice_bce_loss` follow the same convention: with
     ``smooth=0`` on binary masks they equal this function, both empty included.
     """
@@ -49,7 +48,9 @@ def iou(truth, prediction) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.2*. ``IoU = Dice / (2 - Dice)``.
+    Taught in: :doc:`ch4_2a_segmentation`.
+
+    ``IoU = Dice / (2 - Dice)``.
     """
     a, b = _pair(truth, prediction)
     a, b = a.astype(bool), b.astype(bool)
@@ -93,7 +94,7 @@ def hausdorff95(
 
     Notes
     -----
-    Taught in: *Chapter 4.2*.
+    Taught in: :doc:`ch4_2a_segmentation`.
     """
     a, b = _pair(truth, prediction)
     a, b = a.astype(bool), b.astype(bool)
@@ -116,8 +117,10 @@ def psnr(reference, image, data_range: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.2*. ``data_range`` is the span of possible values (1 for
-    images scaled to [0, 1]); +6 dB means half the root-mean-square error.
+    Taught in: :doc:`ch4_2b_restoration`.
+
+    ``data_range`` is the span of possible values (1 for images scaled to [0, 1]); +6 dB
+    means half the root-mean-square error.
     """
     from skimage.metrics import peak_signal_noise_ratio
 
@@ -135,8 +138,10 @@ def ssim(reference, image, data_range: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 4.2*. SSIM compares local means, contrasts and structure, so it
-    tracks perceived quality better than PSNR.
+    Taught in: :doc:`ch4_2b_restoration`.
+
+    SSIM compares local means, contrasts and structure, so it tracks perceived quality
+    better than PSNR.
     """
     from skimage.metrics import structural_similarity
 

@@ -1,7 +1,7 @@
 """Setting up: a quiet TensorFlow import, seeds, devices and library versions.
 
-Taught in: *Setting up* (``book/setup.ipynb``); every training chapter opens with these.
-Importing this package does not import TensorFlow.
+Every training chapter opens with these. Importing this package does not import
+TensorFlow.
 """
 
 from medtutor.runtime import devices, environment, quiet, seeding

@@ -1,7 +1,7 @@
 """Pick where to train: a ``tf.distribute`` strategy that falls back to the CPU.
 
-Taught in: *Setting up* (``book/setup.ipynb``); every training chapter opens with
-``strategy = select_strategy()`` and builds its model inside ``strategy.scope()``.
+Every training chapter opens with ``strategy = select_strategy()`` and builds its model
+inside ``strategy.scope()``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["describe_strategy", "select_strategy", "strategy_for_devices"]
+__all__ = ["describe_strategy", "select_strategy"]
 
 _VALID_PRECISION = ("auto", "on", "off")
 
@@ -32,8 +32,8 @@ def strategy_for_devices(devices: Sequence[str]):
 
     Notes
     -----
-    Taught in: *Setting up*. The test suite uses two logical CPU devices to exercise the
-    ``MirroredStrategy`` path on machines without a GPU.
+    Used by :func:`select_strategy`. The test suite uses two logical CPU devices to
+    exercise the ``MirroredStrategy`` path on machines without a GPU.
     """
     tf = import_tensorflow()
     devices = list(devices)
@@ -68,9 +68,11 @@ def select_strategy(mixed_precision: str = "auto"):
 
     Notes
     -----
-    Taught in: *Setting up*. With mixed precision on, keep the model's last layer in
-    ``float32`` (``dtype="float32"``) so that probabilities and losses stay accurate;
-    the book's model builders do this for you.
+    Taught in: :doc:`setup`.
+
+    With mixed precision on, keep the model's last layer in ``float32``
+    (``dtype="float32"``) so that probabilities and losses stay accurate; the book's
+    model builders do this for you.
     """
     if mixed_precision not in _VALID_PRECISION:
         raise ValueError(
@@ -102,7 +104,7 @@ def describe_strategy(strategy=None) -> str:
 
     Notes
     -----
-    Taught in: *Setting up*.
+    Taught in: :doc:`setup`.
     """
     tf = import_tensorflow()
     import keras

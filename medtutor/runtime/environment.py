@@ -1,7 +1,4 @@
-"""Versions of the libraries the book depends on.
-
-Taught in: *Setting up* (``book/setup.ipynb``).
-"""
+"""Versions of the libraries the book depends on."""
 
 from __future__ import annotations
 
@@ -34,8 +31,10 @@ def versions() -> dict[str, str]:
 
     Notes
     -----
-    Taught in: *Setting up*, which prints this table so that a reader can compare their
-    environment with the one the book's outputs were produced in.
+    Taught in: :doc:`setup`.
+
+    The setup chapter prints this table so that a reader can compare their environment
+    with the one the book's outputs were produced in.
     """
     from medtutor.runtime.quiet import import_tensorflow
 

@@ -1,6 +1,5 @@
 """Import TensorFlow without its C-level start-up log lines.
 
-Taught in: *Setting up* (``book/setup.ipynb``).
 
 TensorFlow's C++ runtime writes lines such as ``oneDNN custom operations are on`` and
 the CPU-feature notice straight to file descriptor 2 while it is imported. In a notebook
@@ -18,7 +17,7 @@ import os
 import sys
 from types import ModuleType
 
-__all__ = ["import_tensorflow", "silenced_fd2"]
+__all__ = ["import_tensorflow"]
 
 #: Environment defaults applied before TensorFlow is imported (existing values win).
 TF_ENV_DEFAULTS = {
@@ -38,7 +37,7 @@ def silenced_fd2():
     Python-level ``sys.stderr`` is flushed first and keeps working afterwards; only
     output written at the C level during the ``with`` block is discarded.
 
-    Taught in: *Setting up*.
+    Used by :func:`import_tensorflow` and by the LiteRT converter.
     """
     # A closed or odd sys.stderr must not stop the redirection.
     with contextlib.suppress(Exception):
@@ -71,8 +70,9 @@ def import_tensorflow() -> ModuleType:
 
     Notes
     -----
-    Taught in: *Setting up* (``book/setup.ipynb``), which explains why C-level log lines
-    break strict ``pytest --nbval``.
+    Taught in: :doc:`setup`.
+
+    The setup chapter explains why C-level log lines break strict ``pytest --nbval``.
 
     Examples
     --------

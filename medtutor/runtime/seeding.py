@@ -1,6 +1,6 @@
 """Deterministic seeds for Python, NumPy and Keras/TensorFlow.
 
-Taught in: *Setting up* (``book/setup.ipynb``); used by every chapter.
+Every chapter calls it first.
 """
 
 from __future__ import annotations
@@ -41,9 +41,11 @@ def seed_everything(
 
     Notes
     -----
-    Taught in: *Setting up*. Bit-identical results are promised on one machine only:
-    another CPU instruction set or thread count can change the last bits of trained
-    weights, which is why the book prints metrics at a stable precision.
+    Taught in: :doc:`setup`.
+
+    Bit-identical results are promised on one machine only: another CPU instruction set
+    or thread count can change the last bits of trained weights, which is why the book
+    prints metrics at a stable precision.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer, got {seed!r}")

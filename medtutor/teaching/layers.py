@@ -1,8 +1,7 @@
 """Neural-network building blocks written by hand in NumPy, to compare with Keras.
 
-Taught in: *Chapter 2 — Core concepts*. Each function here is checked against its Keras
-counterpart in ``tests/teaching/test_layers.py``; the chapter repeats the check in the
-open.
+Each function here is checked against its Keras counterpart in
+``tests/teaching/test_layers.py``; the chapter repeats the check in the open.
 """
 
 from __future__ import annotations
@@ -53,7 +52,9 @@ def dense(
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*, where it equals ``keras.layers.Dense``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.layers.Dense``.
     """
     return ACTIVATIONS[activation](x @ weights + bias)
 
@@ -83,7 +84,9 @@ def conv2d(
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*, where it equals ``keras.layers.Conv2D``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.layers.Conv2D``.
     """
     kh, kw = kernel.shape
     if padding == "same":
@@ -119,8 +122,9 @@ def pool2d(
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*, where it equals ``MaxPooling2D`` and
-    ``AveragePooling2D``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``MaxPooling2D`` and ``AveragePooling2D``.
     """
     stride = size if stride is None else stride
     windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))[
@@ -152,8 +156,7 @@ def receptive_fields(layers: list[tuple[str, int, int]]) -> list[dict]:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts* ("CNNs capture global features" is only true
-    once the receptive field covers the image).
+    Taught in: :doc:`ch2_core_concepts`.
     """
     r, j, out = 1, 1, []
     for name, k, s in layers:

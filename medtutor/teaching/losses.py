@@ -1,7 +1,7 @@
 """Loss functions written out by hand in NumPy, each equal to its Keras version.
 
-Taught in: *Chapter 2 — Core concepts*. These are for reading, not for training: the
-training losses of the case studies are in :mod:`medtutor.losses`.
+These are for reading, not for training: the training losses of the case studies are in
+:mod:`medtutor.losses`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ def binary_cross_entropy(y_true, p) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.binary_crossentropy``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.losses.binary_crossentropy``.
     """
     y, p = np.asarray(y_true, float), np.clip(np.asarray(p, float), _EPS, 1 - _EPS)
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
@@ -37,8 +39,9 @@ def categorical_cross_entropy(y_onehot, p) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals
-    ``keras.losses.categorical_crossentropy``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.losses.categorical_crossentropy``.
     """
     y, p = np.asarray(y_onehot, float), np.asarray(p, float)
     p = np.clip(p / p.sum(axis=-1, keepdims=True), _EPS, 1 - _EPS)
@@ -50,7 +53,9 @@ def mean_squared_error(y_true, y_pred) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.mean_squared_error``.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.losses.mean_squared_error``.
     """
     return float(np.mean((np.asarray(y_true, float) - np.asarray(y_pred, float)) ** 2))
 
@@ -62,8 +67,10 @@ def smooth_l1(y_true, y_pred, delta: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*; equals ``keras.losses.Huber(delta)``. Used
-    for bounding-box regression in detectors, where outliers should not dominate.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.losses.Huber(delta)``. Used for bounding-box regression in detectors,
+    where outliers should not dominate.
     """
     e = np.abs(np.asarray(y_true, float) - np.asarray(y_pred, float))
     return float(np.mean(np.where(e <= delta, 0.5 * e**2, delta * (e - 0.5 * delta))))
@@ -88,13 +95,14 @@ def dice_coefficient(y_true, y_pred, smooth: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2* and *Chapter 4.2*. ``smooth`` keeps the value defined when
-    both masks are empty (then the Dice is 1).
+    Taught in: :doc:`ch2_core_concepts`.
 
-    The convention is shared with :func:`medtutor.metrics.image.dice` and with the Dice
+    ``smooth`` keeps the value defined when both masks are empty (then the Dice is 1).
+
+    The convention is shared with :func:`medtutor.metrics.dice` and with the Dice
     term of :func:`medtutor.losses.dice_bce_loss`: both empty gives 1, and with
     ``smooth=0`` on binary masks the soft Dice equals the hard
-    :func:`medtutor.metrics.image.dice`.
+    :func:`medtutor.metrics.dice`.
     """
     a, b = np.asarray(y_true, float).ravel(), np.asarray(y_pred, float).ravel()
     denominator = np.sum(a) + np.sum(b) + smooth
@@ -111,7 +119,8 @@ def dice_loss(y_true, y_pred, smooth: float = 1.0) -> float:
 
     Notes
     -----
-    Taught in: *Chapter 2* and *Chapter 4.2*; equals ``keras.losses.Dice`` for
-    ``smooth=0`` on a single example.
+    Taught in: :doc:`ch2_core_concepts`.
+
+    Equals ``keras.losses.Dice`` for ``smooth=0`` on a single example.
     """
     return 1.0 - dice_coefficient(y_true, y_pred, smooth)

@@ -1,7 +1,6 @@
 """Optimizers on a two-parameter loss surface: watch SGD, momentum, Adagrad, RMSprop and
 Adam move.
 
-Taught in: *Chapter 2 — Core concepts*.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ def ill_conditioned_loss(w1, w2):
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*.
+    Taught in: :doc:`ch2_core_concepts`.
     """
     c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)
     d1, d2 = w1 - 1.0, w2 - 1.0
@@ -55,7 +54,7 @@ def optimizer_paths(
 
     Notes
     -----
-    Taught in: *Chapter 2 — Core concepts*.
+    Taught in: :doc:`ch2_core_concepts`.
     """
     tf = import_tensorflow()
     paths = {}

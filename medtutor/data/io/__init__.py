@@ -1,7 +1,7 @@
 """Reading and writing slices and scans: PNG folders, MedMNIST ``.npz``, DICOM, NIfTI.
 
 Every reader checks its input and raises :class:`medtutor.data.DataError` naming the
-file; every writer is atomic (:mod:`medtutor.data.io.atomic`).
+file; every writer is atomic (:func:`medtutor.data.atomic_folder`).
 """
 
 from medtutor.data.io import atomic, dicom, folders, load, medmnist, nifti, png

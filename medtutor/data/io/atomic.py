@@ -1,8 +1,4 @@
-"""Write files so that an error or Ctrl-C never leaves half of one behind.
-
-Taught in: *Using your own data* (the readers and the command line never leave partial
-output).
-"""
+"""Write files so that an error or Ctrl-C never leaves half of one behind."""
 
 from __future__ import annotations
 
@@ -17,7 +13,7 @@ import numpy as np
 
 from medtutor.data.errors import DataError
 
-__all__ = ["atomic_folder", "save_npz_atomic"]
+__all__ = ["atomic_folder"]
 
 
 @contextmanager
@@ -47,7 +43,7 @@ def atomic_folder(destination: str | os.PathLike):
 
     Notes
     -----
-    Taught in: *Using your own data*.
+    Taught in: :doc:`own_data`.
     """
     destination = Path(destination)
     if destination.exists() and (
@@ -135,7 +131,7 @@ def save_npz_atomic(
 
     Notes
     -----
-    Taught in: *Using your own data*.
+    Used by the ``.npz`` writers and the folder reader's cache.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,7 @@
 """DICOM: a file or a series folder -> an array in Hounsfield units with its spacing.
 
-Taught in: *Chapter 1 — Background* (stored values to HU on the CT slice that pydicom
-ships) and *Using your own data*. Reading is done by pydicom; this module adds the
-checks and the geometry (sorting slices along the patient axis, pixel and slice
-spacing).
+Reading is done by pydicom; this module adds the checks and the geometry (sorting slices
+along the patient axis, pixel and slice spacing).
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ def example_ct_path() -> Path:
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background*.
+    Taught in: :doc:`ch1_background`.
     """
     from pydicom.data import get_testdata_file
 
@@ -111,7 +109,7 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* and *Using your own data*.
+    Taught in: :doc:`ch1_background`, :doc:`own_data`.
     """
     path = Path(path)
     if path.is_file():
@@ -234,7 +232,7 @@ def write_dicom_series(
 
     Notes
     -----
-    Taught in: *Using your own data*.
+    Taught in: :doc:`own_data`.
     """
     if scan.units != "HU":
         raise DataError("write_dicom_series writes CT in Hounsfield units")

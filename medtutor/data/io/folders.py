@@ -1,9 +1,6 @@
 """The source article's folder layout: ``DIR/{train,val,test}/<class>/*.png`` plus a
 manifest.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (writing the synthetic data set to disk
-and reading it back, and the article's per-file loading loop compared with
-:func:`read_folder`).
 
 Layout written by :func:`write_folder` and read by :func:`read_folder`::
 
@@ -80,7 +77,7 @@ def write_folder(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`ch3_workflow`, :doc:`own_data`.
     """
     root = Path(root)
     split = data.split if split is None else np.asarray(split)
@@ -293,8 +290,9 @@ def read_folder(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*, where it is timed against the
-    article's per-file ``load_img`` loop.
+    Taught in: :doc:`ch3_workflow`, :doc:`own_data`.
+
+    Chapter 3 times it against the article's per-file ``load_img`` loop.
     """
     root = Path(root)
     if not root.is_dir():

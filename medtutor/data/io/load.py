@@ -1,8 +1,6 @@
 """One entry point for slice data on disk: a folder in the article's layout or a
 MedMNIST ``.npz``.
 
-Taught in: *Chapter 3 — Algorithms and workflow* and *Chapter 4.1* (the one line a
-reader changes to run the case study on their own data).
 """
 
 from __future__ import annotations
@@ -42,7 +40,7 @@ def load_slices(source) -> SliceSet:
 
     Notes
     -----
-    Taught in: *Chapter 3* and *Chapter 4.1*.
+    Taught in: :doc:`ch4_1_liver_case_study`, :doc:`own_data`.
     """
     if isinstance(source, SliceSet):
         return source

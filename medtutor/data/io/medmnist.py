@@ -1,8 +1,6 @@
 """MedMNIST-style ``.npz`` archives: read with NumPy alone, and written from synthetic
 data.
 
-Taught in: *Chapter 3 — Algorithms and workflow* and *Chapter 4.1* (running the case
-study on your own data).
 
 A MedMNIST file holds ``train_images``, ``train_labels``, ``val_images``,
 ``val_labels``, ``test_images`` and ``test_labels``; images are uint8 ``(N, H, W)`` (or
@@ -63,7 +61,7 @@ def read_medmnist(
 
     Notes
     -----
-    Taught in: *Chapter 3* and *Chapter 4.1*.
+    Taught in: :doc:`own_data`.
     """
     path = Path(path)
     if not path.is_file():
@@ -191,9 +189,10 @@ def write_medmnist(
 
     Notes
     -----
-    Taught in: *Chapter 3* and *Chapter 4.1*. Besides the six MedMNIST keys it stores
-    ``<split>_patient_ids`` and ``class_names`` (plain strings, readable without
-    pickle), which MedMNIST itself lacks.
+    Taught in: :doc:`ch4_1_liver_case_study`.
+
+    Besides the six MedMNIST keys it stores ``<split>_patient_ids`` and ``class_names``
+    (plain strings, readable without pickle), which MedMNIST itself lacks.
     """
     split = data.split if split is None else np.asarray(split)
     if split is None:

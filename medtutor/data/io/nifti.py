@@ -1,7 +1,6 @@
 """NIfTI volumes via nibabel: array plus voxel spacing, in the book's (Z, H, W) display
 order.
 
-Taught in: *Chapter 3* (resampling a volume) and *Using your own data*.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ def read_nifti(
 
     Notes
     -----
-    Taught in: *Chapter 3* and *Using your own data*.
+    Taught in: :doc:`own_data`.
     """
     path = Path(path)
     if not path.is_file():
@@ -88,7 +87,7 @@ def write_nifti(
 
     The file is written under a temporary name beside ``path`` and renamed into place
     only when complete, so an error or Ctrl-C never leaves half a file behind (see
-    :mod:`medtutor.data.io.atomic`).
+    :func:`medtutor.data.atomic_folder`).
 
     Parameters
     ----------
@@ -112,7 +111,7 @@ def write_nifti(
 
     Notes
     -----
-    Taught in: *Using your own data* (making a NIfTI file to practise on).
+    Taught in: :doc:`own_data`.
     """
     path = Path(path)
     if scan.array.ndim != 3:

@@ -1,8 +1,6 @@
 """PNG as a medical-image container: one grayscale slice, 8-bit or 16-bit with a HU
 offset.
 
-Taught in: *Chapter 3 — Algorithms and workflow* (reading the article's PNG files) and
-*Using your own data* (how Hounsfield units fit into an unsigned 16-bit PNG).
 """
 
 from __future__ import annotations
@@ -49,7 +47,7 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow*.
+    Taught in: :doc:`own_data`.
     """
     path = Path(path)
     try:
@@ -103,7 +101,7 @@ def encode_pixels(image: np.ndarray, units: str, bit_depth: int, window) -> np.n
 
     Notes
     -----
-    Taught in: *Using your own data*.
+    Taught in: :doc:`own_data`.
     """
     if bit_depth == 16:
         if units != "HU":

@@ -1,8 +1,8 @@
 """Simulated clinical variables for the "intelligent healthcare" toy example.
 
-Taught in: *Chapter 5 — future directions*. The variables are invented, loosely shaped
-after real risk factors of liver cancer; they exist to show how image and clinical
-features combine and where such a model can fool you. They are not medical knowledge.
+The variables are invented, loosely shaped after real risk factors of liver cancer; they
+exist to show how image and clinical features combine and where such a model can fool
+you. They are not medical knowledge.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def simulate_clinical(
 
     Notes
     -----
-    Taught in: *Chapter 5*.
+    Taught in: :doc:`ch5b_deployment_features`.
     """
     y = np.asarray(has_tumour, bool)
     rng = np.random.default_rng(seed)

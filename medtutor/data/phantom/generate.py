@@ -1,8 +1,5 @@
 """Synthetic abdominal CT and MR that behave like real scans.
 
-Taught in: *Chapter 1 — Background* (Hounsfield units, CT vs MR), *Chapter 3 —
-Algorithms and workflow* (the dataset, patient-level splits) and *Chapter 4.1 — the
-liver case study*.
 
 Each synthetic **patient** has an anatomy (body outline, subcutaneous fat, muscle wall,
 liver, spleen, kidneys, aorta and vena cava, spine, ribs, bowel) and a **scanner**
@@ -98,8 +95,7 @@ def make_liver_dataset(
 
     Notes
     -----
-    Taught in: *Chapter 3 — Algorithms and workflow* (the dataset and patient-level
-    splits) and *Chapter 4.1 — the liver case study*.
+    Taught in: :doc:`ch3_workflow`.
 
     Examples
     --------
@@ -227,7 +223,7 @@ def make_ct_mr_pair(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* (CT vs MR, resampling onto one grid).
+    Taught in: :doc:`ch1_background`.
     """
     ct_size, mr_size = check_size(ct_size, "ct_size"), check_size(mr_size, "mr_size")
     if mr_sequence not in ("T1", "T2"):
@@ -309,8 +305,7 @@ def make_volume(
 
     Notes
     -----
-    Taught in: *Chapter 1 — Background* and *Chapter 3* (resampling to a target
-    spacing).
+    Taught in: :doc:`ch3_workflow`.
     """
     size = check_size(size)
     if n_slices < 2:
