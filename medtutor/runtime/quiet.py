@@ -17,6 +17,8 @@ import os
 import sys
 from types import ModuleType
 
+from medtutor.runtime import reproducible
+
 __all__ = ["import_tensorflow"]
 
 #: Environment defaults applied before TensorFlow is imported (existing values win).
@@ -61,7 +63,9 @@ def import_tensorflow() -> ModuleType:
     """Import and return :mod:`tensorflow` with its start-up noise silenced.
 
     Safe to call many times: after the first call it simply returns the module.
-    Use it instead of ``import tensorflow as tf`` in notebooks and helpers.
+    Use it instead of ``import tensorflow as tf`` in notebooks and helpers. Before the
+    import it applies the settings that make results the same on every x86-64 machine
+    (:mod:`medtutor.runtime.reproducible`).
 
     Returns
     -------
@@ -85,12 +89,14 @@ def import_tensorflow() -> ModuleType:
         return sys.modules["tensorflow"]
     for key, value in TF_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    reproducible.apply_before_import()
     with silenced_fd2():
         # Keras registers its own absl handlers on first import: do it while quiet, too.
         import keras  # noqa: F401
         import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
+        reproducible.apply_after_import(tf)
         # Initialise the runtime (device discovery prints on first use) while still
         # quiet.
         tf.config.list_physical_devices()
