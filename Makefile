@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test lint unit nbval book book-strict notebooks budget bench-data lock clean
+.PHONY: help install test lint unit nbval repro book book-strict notebooks budget seeds repro-cost bench-data lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html/"
@@ -17,8 +17,11 @@ help:
 	@echo "make lint       ruff over the package, tests, tools and notebooks (88 columns)"
 	@echo "make unit       the unit tests only (tests/)"
 	@echo "make nbval      strict nbval over every notebook only (book/)"
+	@echo "make repro      the training chapters under strict nbval on one core, another ISA cap"
 	@echo "make notebooks  re-execute every notebook in place (stored outputs are the book's outputs)"
 	@echo "make budget     time and peak memory of each notebook -> benchmarks/notebook_budget.md"
+	@echo "make seeds      trained-model results over seeds 0-2 -> benchmarks/seed_spread.md"
+	@echo "make repro-cost training speed with and without the reproducible CPU settings"
 	@echo "make bench-data generator and PNG-reader speed -> benchmarks/data_benchmark.md"
 	@echo "make lock       re-resolve pyproject.toml and rewrite requirements-lock.txt and environment.yml"
 
@@ -35,9 +38,17 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@touch $@
 
 # Lint first (seconds), then the strict book build, then one pytest run (unit tests and
-# strict nbval together).
+# strict nbval together), then the reproducibility check.
 test: install lint book-strict
 	$(BIN)/python -m pytest --nbval tests book
+	$(MAKE) --no-print-directory repro
+
+# The training chapters again, on one core and with another oneDNN instruction-set cap:
+# strict nbval fails on any output that depends on the machine.
+REPRO_NOTEBOOKS := book/ch4_1_liver_case_study.ipynb book/ch5b_deployment_features.ipynb
+ONE_CORE := $(shell command -v taskset >/dev/null 2>&1 && echo "taskset -c 0")
+repro: install
+	ONEDNN_MAX_CPU_ISA=AVX512_CORE $(ONE_CORE) $(BIN)/python -m pytest --nbval -p no:cacheprovider $(REPRO_NOTEBOOKS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -63,6 +74,12 @@ notebooks: install
 
 budget: install
 	$(BIN)/python -m tools.budget book --out benchmarks/notebook_budget.md
+
+seeds: install
+	$(BIN)/python -m tools.seed_spread book --out benchmarks/seed_spread.md
+
+repro-cost: install
+	$(BIN)/python -m tools.repro_cost --out benchmarks/reproducibility_cost.md
 
 bench-data: install
 	$(BIN)/python -m tools.data_benchmark --out benchmarks/data_benchmark.md

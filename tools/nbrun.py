@@ -66,28 +66,35 @@ class PeakMemory:
         self._thread.join()
 
 
-def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
-    """Run every cell of ``path`` in a fresh kernel; store the outputs if ``write``.
-
-    Returns the wall time in seconds.
-    """
+def run_notebook(nb, folder: Path, *, timeout: int = 600) -> float:
+    """Run every cell of the notebook object ``nb`` in a fresh kernel started in
+    ``folder``, as strict nbval does; return the wall time in seconds."""
     os.environ.update(ENV)
-    nb = nbformat.read(path, as_version=4)
     km = KernelManager(
         kernel_name=CURRENT_ENV_KERNEL_NAME,
         kernel_spec_manager=NbvalKernelspecManager(),
     )
+    folder = str(Path(folder).resolve())
     client = NotebookClient(
         nb,
         km=km,
         timeout=timeout,
         record_timing=False,
         allow_errors=False,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
+        resources={"metadata": {"path": folder}},
     )
     start = time.perf_counter()
-    client.execute(cwd=str(path.parent.resolve()))
-    seconds = time.perf_counter() - start
+    client.execute(cwd=folder)
+    return time.perf_counter() - start
+
+
+def execute(path: Path, *, write: bool = True, timeout: int = 600) -> float:
+    """Run every cell of ``path`` in a fresh kernel; store the outputs if ``write``.
+
+    Returns the wall time in seconds.
+    """
+    nb = nbformat.read(path, as_version=4)
+    seconds = run_notebook(nb, path.parent, timeout=timeout)
     if write:
         nb.metadata["kernelspec"] = {
             "display_name": "Python 3",

@@ -43,9 +43,10 @@ def seed_everything(
     -----
     Taught in: :doc:`setup`.
 
-    Bit-identical results are promised on one machine only: another CPU instruction set
-    or thread count can change the last bits of trained weights, which is why the book
-    prints metrics at a stable precision.
+    With the settings of :mod:`medtutor.runtime.reproducible` (applied by
+    :func:`medtutor.import_tensorflow`), results are bit-identical on every x86-64
+    machine whatever its instruction set and core count; on other architectures the
+    last digits may differ.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer, got {seed!r}")

@@ -1,0 +1,156 @@
+"""``make seeds``: how much the book's trained-model results move with the seed.
+
+A benchmark, not a test: for every chapter that trains a model, the notebook is run
+in a fresh kernel with ``seed`` set to each of a few values in its parameters cell (the
+files are not changed). It records the metrics the chapter reports and whether every
+assert of the chapter held, and writes a table that the *Chapter cost* page includes.
+A result reported from one seed means little without that spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import re
+import statistics
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import CellExecutionError
+
+from tools.budget import cpu_name
+from tools.nbrun import run_notebook
+
+SEEDS = (0, 1, 2)
+MARK = "SEED_SPREAD "
+
+#: Per notebook: metric label -> Python expression evaluated in the finished kernel.
+METRICS = {
+    "ch3_workflow.ipynb": {
+        "test ROC-AUC": "test_auc",
+        "best epoch": "history.best_epoch",
+    },
+    "ch4_1_liver_case_study.ipynb": {
+        "test ROC-AUC": "report.roc_auc",
+        "test sensitivity": "report.test['sensitivity']",
+        "test specificity": "report.test['specificity']",
+        "HiResCAM heat (x chance)": "result['hirescam'][0]",
+    },
+    "ch4_2a_segmentation.ipynb": {
+        "liver Dice": "liver_dice.mean()",
+        "lesion Dice (slices with a lesion)": "lesion_dice[has_lesion].mean()",
+    },
+    "ch4_2b_restoration.ipynb": {
+        "denoising gain over noisy input (dB)": "cnn - base",
+        "super-resolution gain over bicubic (dB)": "gain",
+    },
+    "ch5a_imbalance_metrics.ipynb": {
+        f"{name} ROC-AUC": f"rows[{name!r}]['auc']"
+        for name in ("naive", "class weights", "oversampling", "focal loss")
+    },
+    "ch5b_deployment_features.ipynb": {
+        "test ROC-AUC (Keras)": "keras_auc",
+        "int8 AUC change": "results['int8']['auc'] - results['float32']['auc']",
+    },
+}
+
+
+def with_seed(path: Path, seed: int, metrics: dict) -> nbformat.NotebookNode:
+    """The notebook with ``seed = <seed>`` in its parameters cell and a last cell that
+    prints the metrics as JSON."""
+    nb = nbformat.read(path, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(params) != 1 or not re.search(r"^seed = \d+", params[0].source, re.M):
+        raise SystemExit(f"{path}: no parameters cell with a 'seed = N' line")
+    params[0].source = re.sub(
+        r"^seed = \d+", f"seed = {seed}", params[0].source, count=1, flags=re.M
+    )
+    body = ", ".join(f"{label!r}: float({expr})" for label, expr in metrics.items())
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            f"import json\nprint({MARK!r} + json.dumps({{{body}}}))"
+        )
+    )
+    return nb
+
+
+def measure(path: Path, seed: int) -> dict:
+    """Run one notebook with one seed: its metrics, or the error that stopped it."""
+    nb = with_seed(path, seed, METRICS[path.name])
+    try:
+        run_notebook(nb, path.parent)
+    except CellExecutionError as err:
+        lines = str(err).strip().splitlines()
+        return {"error": lines[-1][:200] if lines else "cell failed"}
+    for output in nb.cells[-1].get("outputs", []):
+        text = output.get("text", "")
+        if MARK in text:
+            return {"metrics": json.loads(text.split(MARK, 1)[1])}
+    return {"error": "no metrics printed"}
+
+
+def table(results: dict) -> list[str]:
+    head = " | ".join(f"seed {s}" for s in SEEDS)
+    lines = [
+        f"| notebook | metric | {head} | mean (sd) | asserts held |",
+        "|---|---|" + "---:|" * len(SEEDS) + "---|---|",
+    ]
+    for name, runs in results.items():
+        held = sum("metrics" in r for r in runs)
+        verdict = "all" if held == len(runs) else f"**{held} of {len(runs)}**"
+        for label in METRICS[name]:
+            values = [r["metrics"][label] for r in runs if "metrics" in r]
+            cells = [
+                f"{r['metrics'][label]:.3f}" if "metrics" in r else "failed"
+                for r in runs
+            ]
+            spread = (
+                f"{statistics.mean(values):.3f} ({statistics.stdev(values):.3f})"
+                if len(values) > 1
+                else "-"
+            )
+            lines.append(
+                f"| `{name}` | {label} | {' | '.join(cells)} | {spread} | {verdict} |"
+            )
+        for seed, r in zip(SEEDS, runs, strict=True):
+            if "error" in r:
+                lines.append(f"| `{name}` | seed {seed} stopped: {r['error']} | |")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    results = {}
+    for name in METRICS:
+        path = args.folder / name
+        results[name] = []
+        for seed in SEEDS:
+            run = measure(path, seed)
+            results[name].append(run)
+            print(f"{name} seed {seed}: {run}", flush=True)
+    lines = [
+        "# Seed spread",
+        "",
+        f"Measured {dt.date.today().isoformat()} with `make seeds` on {cpu_name()}, "
+        f"Python {platform.python_version()}, no GPU: every chapter that trains a "
+        f"model, run with seeds {', '.join(map(str, SEEDS))} (the book shows seed 0). "
+        "The seed changes the synthetic patients, the split, the initial weights and "
+        "the order of training batches. *Asserts held* says whether every quality bar "
+        "the chapter asserts was met for every seed.",
+        "",
+        *table(results),
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
