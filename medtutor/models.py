@@ -212,6 +212,7 @@ def residual_denoiser(
     Returns
     -------
     keras.Model
+        Uncompiled; maps a noisy image to its denoised version of the same size.
 
     Notes
     -----
@@ -259,6 +260,7 @@ def subpixel_upsampler(
     Returns
     -------
     keras.Model
+        Uncompiled; maps an ``(h, w, 1)`` image to ``(scale * h, scale * w, 1)``.
 
     Notes
     -----

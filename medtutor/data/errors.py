@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 
 __all__ = ["DataError"]
@@ -30,3 +33,12 @@ def check_numeric(x, name: str = "image") -> np.ndarray:
     if x.dtype.kind == "f" and not np.isfinite(x).all():
         raise DataError(f"{name} contains NaN or inf values")
     return x
+
+
+def check_file(path: str | os.PathLike) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path`; raise :class:`DataError` naming it
+    when it is not an existing file."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    return path

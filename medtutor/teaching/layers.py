@@ -81,6 +81,7 @@ def conv2d(
     Returns
     -------
     numpy.ndarray
+        The feature map, float.
 
     Notes
     -----
@@ -119,6 +120,7 @@ def pool2d(
     Returns
     -------
     numpy.ndarray
+        One value per window: ``((H - size) // stride + 1, (W - size) // stride + 1)``.
 
     Notes
     -----

@@ -19,9 +19,8 @@ NOTEBOOKS = notebooks_under(ROOT / "book")
 NOISE = re.compile(
     r"oneDNN|cuInit|I0000|W0000|E0000|absl::|site-packages|/root/|/home/|/tmp/|\x08|\u2501"
 )
-CHECKOUT = (
-    str(ROOT.parent) + "/"
-)  # no stored output may name a path of the machine that produced it
+# No stored output may name a path of the machine that produced it.
+CHECKOUT = str(ROOT.parent) + "/"
 
 
 def toc_files() -> list[str]:

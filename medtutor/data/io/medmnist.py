@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from medtutor.data.containers import SPLITS, SliceSet
-from medtutor.data.errors import DataError
+from medtutor.data.errors import DataError, check_file
 from medtutor.data.io.atomic import save_npz_atomic
 from medtutor.data.io.png import encode_pixels
 
@@ -63,9 +63,7 @@ def read_medmnist(
     -----
     Taught in: :doc:`own_data`.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
+    path = check_file(path)
     try:
         archive = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as exc:

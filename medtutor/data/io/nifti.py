@@ -12,7 +12,7 @@ import nibabel as nib
 import numpy as np
 
 from medtutor.data.containers import Scan
-from medtutor.data.errors import DataError
+from medtutor.data.errors import DataError, check_file
 from medtutor.data.io.atomic import _atomic_file
 
 __all__ = ["read_nifti", "write_nifti"]
@@ -54,9 +54,7 @@ def read_nifti(
     -----
     Taught in: :doc:`own_data`.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
+    path = check_file(path)
     try:
         img = nib.as_closest_canonical(nib.load(path))
         data = np.asarray(img.get_fdata(dtype=np.float32))
@@ -101,7 +99,7 @@ def write_nifti(
     Returns
     -------
     pathlib.Path
-        ``path``.
+        ``path``, now holding the complete volume.
 
     Raises
     ------

@@ -116,11 +116,9 @@ def lesion_fields(p: Patient, t: float, X, Y, liver_mask) -> list:
 
     Parameters
     ----------
-    p : Patient
-    t : float
-        Height through the liver, 0 = dome, 1 = inferior tip.
-    X, Y : numpy.ndarray
-        Pixel coordinates in mm.
+    p, t, X, Y
+        The patient, the height and the pixel grid, as for
+        :func:`~medtutor.data.phantom.anatomy.structure_masks`.
     liver_mask : numpy.ndarray of bool
         The liver on this slice; lesions are clipped to it.
 

@@ -164,10 +164,8 @@ def mr_bias_field(size: int, fov_mm: float, strength: float, rng) -> np.ndarray:
 
     Parameters
     ----------
-    size : int
-        Image side in pixels.
-    fov_mm : float
-        Field of view, mm.
+    size, fov_mm
+        Image side in pixels and field of view in mm, as for :func:`pixel_grid`.
     strength : float
         Peak relative change of the field (0 for none).
     rng : numpy.random.Generator
