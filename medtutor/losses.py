@@ -7,7 +7,7 @@ The same losses written out by hand in NumPy, for reading, are in
 
 from __future__ import annotations
 
-__all__ = ["binary_focal_loss", "dice_bce_loss"]
+__all__ = ["batch_dice_bce_loss", "binary_focal_loss", "dice_bce_loss"]
 
 
 def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
@@ -47,10 +47,43 @@ def dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
     empty has Dice 1 (also with ``smooth=0``, where the ratio would be 0/0), and with
     ``smooth=0`` on binary masks the Dice is the hard Dice of the two masks.
     """
+    return _dice_plus_bce(y_true, y_pred, smooth, axes=(1, 2))
+
+
+def batch_dice_bce_loss(y_true, y_pred, smooth: float = 1.0):
+    """Like :func:`dice_bce_loss`, with each channel's Dice taken over the whole batch.
+
+    A per-image Dice gives an empty prediction a perfect score on every image whose
+    mask is empty. For a small structure that most slices lack (liver lesions), that
+    rewards predicting nothing, and a network can stay in that trap. Summing overlaps
+    and areas over all images of the batch first (nnU-Net's "batch Dice") scores the
+    structure as a whole, so empty slices no longer pay for missing it elsewhere.
+
+    Parameters
+    ----------
+    y_true, y_pred, smooth
+        As for :func:`dice_bce_loss`.
+
+    Returns
+    -------
+    tensor
+        ``(B,)``: the batch's ``mean over channels of (1 - Dice)``, the same for every
+        example, plus each example's binary cross-entropy.
+
+    Notes
+    -----
+    Taught in: :doc:`ch4_2a_segmentation`.
+
+    On a batch of one image it equals :func:`dice_bce_loss` (checked in the tests).
+    """
+    return _dice_plus_bce(y_true, y_pred, smooth, axes=(0, 1, 2))
+
+
+def _dice_plus_bce(y_true, y_pred, smooth: float, axes: tuple):
+    """Mean over channels of (1 - soft Dice summed over ``axes``) plus example BCE."""
     from keras import ops
 
     y_true = ops.cast(y_true, y_pred.dtype)
-    axes = (1, 2)
     intersection = ops.sum(y_true * y_pred, axis=axes)
     denominator = ops.sum(y_true, axis=axes) + ops.sum(y_pred, axis=axes)
     if smooth:

@@ -133,3 +133,31 @@ def test_focal_loss_by_hand_and_against_keras():
 def test_focal_loss_rejects_bad_parameters(gamma, alpha):
     with pytest.raises(ValueError, match="gamma"):
         binary_focal_loss(gamma, alpha)
+
+
+def test_batch_dice_pools_the_batch_and_equals_per_image_on_one_image(rng):
+    from medtutor.losses import batch_dice_bce_loss
+
+    y = (rng.random((3, 8, 8, 2)) > 0.7).astype("float32")
+    p = rng.random((3, 8, 8, 2)).astype("float32")
+    pooled = np.mean(
+        [dice_loss(y[..., c].ravel(), p[..., c].ravel(), smooth=1.0) for c in range(2)]
+    )
+    got = np.asarray(batch_dice_bce_loss(y, p), np.float64) - numpy_bce(y, p)
+    np.testing.assert_allclose(got, pooled, rtol=1e-5, atol=1e-6)
+    one = np.asarray(batch_dice_bce_loss(y[:1], p[:1]))
+    np.testing.assert_allclose(one, np.asarray(dice_bce_loss(y[:1], p[:1])), rtol=1e-6)
+
+
+def test_batch_dice_does_not_reward_an_empty_prediction_on_empty_slices():
+    """Two slices, one with a lesion: predicting nothing scores Dice 1 on the empty
+    slice per image (halving the loss) but earns nothing over the batch."""
+    from medtutor.losses import batch_dice_bce_loss
+
+    y = np.zeros((2, 8, 8, 1), "float32")
+    y[0, 2:6, 2:6, 0] = 1
+    nothing = np.full_like(y, 1e-7)
+    per_image = np.asarray(dice_bce_loss(y, nothing)) - numpy_bce(y, nothing)
+    pooled = np.asarray(batch_dice_bce_loss(y, nothing)) - numpy_bce(y, nothing)
+    assert per_image.mean() < 0.55  # the empty slice scores a perfect Dice
+    assert pooled.mean() > 0.9  # over the batch, the missed lesion is all that counts

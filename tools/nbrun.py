@@ -84,7 +84,11 @@ def run_notebook(nb, folder: Path, *, timeout: int = 600) -> float:
         resources={"metadata": {"path": folder}},
     )
     start = time.perf_counter()
-    client.execute(cwd=folder)
+    try:
+        client.execute(cwd=folder)
+    finally:  # the client does not stop a kernel it was handed
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     return time.perf_counter() - start
 
 

@@ -118,13 +118,20 @@ def sample_patient(
     )
 
 
+#: Random draws for tumour-free slice heights before falling back to a grid.
+_MAX_TRIES = 10_000
+
+
 def slice_heights(p: Patient, n: int, spacing_mm: float, rng) -> np.ndarray:
     """Heights of ``n`` slices of one patient, sorted from head to foot.
 
     For a patient with tumours, between a third and two thirds of the slices cut through
     a tumour and the rest miss it, as in liver CT collections where most patients have
     tumours and slice labels vary within a patient. Patients without tumours get a block
-    of adjacent slices ``spacing_mm`` apart (through a cyst, if they have one).
+    of adjacent slices ``spacing_mm`` apart (through a cyst, if they have one). When
+    tumours fill the whole height of the liver, the slices meant to miss them are taken
+    where they are farthest from any tumour (they may then still cut one: labels come
+    from the masks, never from this plan).
 
     Parameters
     ----------
@@ -155,8 +162,22 @@ def slice_heights(p: Patient, n: int, spacing_mm: float, rng) -> np.ndarray:
     for _ in range(n_pos):
         les = tumours[int(rng.integers(len(tumours)))]
         heights.append(les.t + rng.uniform(-0.6, 0.6) * les.radius / p.liver_length)
-    while len(heights) < n:
+
+    def clear_of_tumours(t: float) -> float:
+        """Distance in mm from height ``t`` to the nearest tumour's edge (+2 mm)."""
+        return min(
+            abs(t - les.t) * p.liver_length - les.radius - 2.0 for les in tumours
+        )
+
+    tries = 0
+    while len(heights) < n and tries < _MAX_TRIES:
+        tries += 1
         t = rng.uniform(0.08, 0.92)
-        if all(abs(t - les.t) * p.liver_length > les.radius + 2.0 for les in tumours):
+        if clear_of_tumours(t) > 0:
             heights.append(t)
+    if len(heights) < n:
+        # Tumours fill the whole liver height: take the heights farthest from them.
+        grid = np.linspace(0.08, 0.92, 85)
+        order = np.argsort([-clear_of_tumours(t) for t in grid], kind="stable")
+        heights.extend(grid[order[: n - len(heights)]])
     return np.sort(np.asarray(heights))

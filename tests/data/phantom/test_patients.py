@@ -60,3 +60,15 @@ def test_patients_without_tumours_get_a_block_of_adjacent_slices(healthy_patient
     step = 5.0 / healthy_patient.liver_length
     np.testing.assert_allclose(np.diff(heights), step)
     assert heights[0] >= 0.08 and heights[-1] <= 0.92 + 1e-9
+
+
+def test_slice_heights_end_when_tumours_fill_the_liver(patient, rng):
+    """A tumour as tall as the liver leaves no tumour-free height: no endless search."""
+    from dataclasses import replace
+
+    giant = replace(patient.lesions[0], kind="tumour", t=0.5, radius=500.0)
+    filled = replace(patient, lesions=[giant])
+    heights = slice_heights(filled, 6, 5.0, rng)
+    assert len(heights) == 6 and (np.diff(heights) >= 0).all()
+    # The slices meant to miss the tumour come from the grid inside the liver.
+    assert ((heights >= 0.08) & (heights <= 0.92)).sum() >= 6 - 4
