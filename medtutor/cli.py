@@ -196,14 +196,19 @@ def build_parser() -> argparse.ArgumentParser:
             print(f"{name:14s} {version}")
         return 0
 
-    p = sub.add_parser("versions", help="print the versions of the libraries used")
-    p.set_defaults(func=print_versions)
+    def command(name: str, func, summary: str, description: str | None = None):
+        p = sub.add_parser(name, help=summary, description=description or summary)
+        p.set_defaults(func=func)
+        return p
 
-    p = sub.add_parser(
+    command("versions", print_versions, "print the versions of the libraries used")
+
+    p = command(
         "make-data",
-        help="write the synthetic liver CT data set",
-        description="Write the synthetic liver CT data set in the article's folder "
-        "layout (default) or as a MedMNIST-style .npz.",
+        cmd_make_data,
+        "write the synthetic liver CT data set",
+        "Write the synthetic liver CT data set in the article's folder layout "
+        "(default) or as a MedMNIST-style .npz.",
     )
     p.add_argument(
         "dir",
@@ -215,13 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slices", type=int, default=8, help="slices per patient")
     p.add_argument("--size", type=int, default=64, help="image side in pixels (32-256)")
     p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_make_data)
 
-    p = sub.add_parser(
+    p = command(
         "train",
-        help="train the case-study CNN on a folder or .npz",
-        description="Train the case-study CNN (chapter 4.1) and save model.keras, "
-        "history.json and threshold.json into RUN_DIR.",
+        cmd_train,
+        "train the case-study CNN on a folder or .npz",
+        "Train the case-study CNN (chapter 4.1) and save model.keras, history.json "
+        "and threshold.json into RUN_DIR.",
     )
     p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
     p.add_argument("--out", required=True, help="run folder to create")
@@ -239,14 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="target sensitivity of the operating point, chosen on validation",
     )
     p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser(
+    p = command(
         "evaluate",
-        help="evaluate a trained run on the test split",
-        description="Evaluate a run folder on the test split: ROC with a patient "
-        "bootstrap CI, PR, operating point, confusion matrix and calibration, written "
-        "as report.json, report.md and evaluation.png.",
+        cmd_evaluate,
+        "evaluate a trained run on the test split",
+        "Evaluate a run folder on the test split: ROC with a patient bootstrap CI, PR, "
+        "operating point, confusion matrix and calibration, written as report.json, "
+        "report.md and evaluation.png.",
     )
     p.add_argument("data", help="the same kind of data the model was trained on")
     p.add_argument("--model", required=True, help="run folder from 'medtutor train'")
@@ -257,7 +262,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="bootstrap samples for the AUC interval",
     )
-    p.set_defaults(func=cmd_evaluate)
     return parser
 
 

@@ -92,6 +92,13 @@ def measure(path: Path, seed: int) -> dict:
     return {"error": "no metrics printed"}
 
 
+def number_format(label: str, values: list[float]) -> str:
+    """Whole numbers without decimals, changes with a sign and four decimals."""
+    if values and all(float(v).is_integer() for v in values):
+        return ".0f"
+    return "+.4f" if "change" in label else ".3f"
+
+
 def table(results: dict) -> list[str]:
     head = " | ".join(f"seed {s}" for s in SEEDS)
     lines = [
@@ -103,12 +110,14 @@ def table(results: dict) -> list[str]:
         verdict = "all" if held == len(runs) else f"**{held} of {len(runs)}**"
         for label in METRICS[name]:
             values = [r["metrics"][label] for r in runs if "metrics" in r]
+            fmt = number_format(label, values)
             cells = [
-                f"{r['metrics'][label]:.3f}" if "metrics" in r else "failed"
+                format(r["metrics"][label], fmt) if "metrics" in r else "failed"
                 for r in runs
             ]
+            sd_fmt = fmt.lstrip("+")
             spread = (
-                f"{statistics.mean(values):.3f} ({statistics.stdev(values):.3f})"
+                f"{statistics.mean(values):{fmt}} ({statistics.stdev(values):{sd_fmt}})"
                 if len(values) > 1
                 else "-"
             )
