@@ -5,12 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medtutor import (
-    describe_strategy,
-    import_tensorflow,
-    select_strategy,
-    strategy_for_devices,
-)
+from medtutor import describe_strategy, import_tensorflow, select_strategy
+from medtutor.runtime.devices import strategy_for_devices
 
 tf = import_tensorflow()
 import keras
@@ -65,9 +61,8 @@ def test_mirrored_strategy_over_two_logical_cpus_trains_one_step(run_python):
     done = run_python(
         """
         import numpy as np
-        from medtutor import (
-            describe_strategy, import_tensorflow, seed_everything, strategy_for_devices
-        )
+        from medtutor import describe_strategy, import_tensorflow, seed_everything
+        from medtutor.runtime.devices import strategy_for_devices
         tf = import_tensorflow()
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
