@@ -53,6 +53,9 @@ class ClassifierReport:
         :func:`medtutor.metrics.calibration`: Brier score and the reliability bins.
     class_names : tuple of str
         Names of class 0 and class 1.
+    rate_intervals : dict
+        :func:`medtutor.metrics.bootstrap_rates` on the evaluated set: sensitivity and
+        specificity at the threshold, each with its patient-bootstrap interval.
     curves : dict
         ROC (``fpr``, ``tpr``) and precision-recall (``precision``, ``recall``) points
         for plotting; left out of :meth:`to_dict`.
@@ -77,6 +80,7 @@ class ClassifierReport:
     validation: dict | None
     calibration: dict
     class_names: tuple = ("no tumour", "tumour")
+    rate_intervals: dict = field(default_factory=dict)
     curves: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
@@ -103,6 +107,13 @@ class ClassifierReport:
                     f"specificity {point['specificity']:.2f}  PPV {point['ppv']:.2f}  "
                     f"NPV {point['npv']:.2f}"
                 )
+        for name in ("sensitivity", "specificity"):
+            r = self.rate_intervals.get(name)
+            if r:
+                lines.append(
+                    f"test {name:12s}  {r['value']:.2f}  ({pct}% CI {r['low']:.2f}-"
+                    f"{r['high']:.2f}, bootstrap over patients)"
+                )
         lines.append(f"Brier score        {self.calibration['brier']:.3f}")
         return "\n".join(lines)
 
@@ -124,6 +135,14 @@ class ClassifierReport:
                 f"{t['sensitivity']:.3f} / {t['specificity']:.3f}",
             ),
             ("PPV / NPV", f"{t['ppv']:.3f} / {t['npv']:.3f}"),
+            *(
+                (
+                    f"{name} ({pct}% CI, patient bootstrap)",
+                    f"{r['value']:.3f} ({r['low']:.3f}-{r['high']:.3f})",
+                )
+                for name, r in self.rate_intervals.items()
+                if isinstance(r, dict)
+            ),
             ("Brier score", f"{self.calibration['brier']:.3f}"),
         ]
         table = "\n".join(f"| {k} | {v} |" for k, v in rows)
@@ -222,6 +241,9 @@ def evaluate_classifier(
     else:
         rule = "fixed in advance"
     ci = cm.bootstrap_auc(y, s, patient_ids, n_boot=n_boot, level=level, seed=seed)
+    rates = cm.bootstrap_rates(
+        y, s, threshold, patient_ids, n_boot=n_boot, level=level, seed=seed
+    )
     fpr, tpr, _ = skm.roc_curve(y, s)
     precision, recall, _ = skm.precision_recall_curve(y, s)
     return ClassifierReport(
@@ -240,6 +262,7 @@ def evaluate_classifier(
         validation=at_val,
         calibration=cm.calibration(y, s, n_bins=n_bins),
         class_names=tuple(class_names),
+        rate_intervals=rates,
         curves={"fpr": fpr, "tpr": tpr, "precision": precision, "recall": recall},
     )
 

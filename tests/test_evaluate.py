@@ -93,3 +93,13 @@ def test_summary_names_the_numbers(scored):
     text = evaluate_classifier(y, p, ids, validation=(yv, pv), n_boot=20).summary()
     for word in ("ROC-AUC", "validation", "test", "Brier", "bootstrap over patients"):
         assert word in text
+
+
+def test_rates_carry_patient_bootstrap_intervals(scored):
+    (y, p, ids), (yv, pv, _) = scored
+    report = evaluate_classifier(y, p, ids, validation=(yv, pv), n_boot=60, seed=2)
+    expected = metrics.bootstrap_rates(y, p, report.threshold, ids, n_boot=60, seed=2)
+    assert report.rate_intervals == expected
+    assert report.rate_intervals["sensitivity"]["value"] == report.test["sensitivity"]
+    assert "test sensitivity" in report.summary()
+    assert "sensitivity (95% CI" in report.to_markdown()

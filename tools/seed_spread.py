@@ -37,6 +37,8 @@ METRICS = {
         "test ROC-AUC": "report.roc_auc",
         "test sensitivity": "report.test['sensitivity']",
         "test specificity": "report.test['specificity']",
+        "test sensitivity, CI low": "rates['sensitivity']['low']",
+        "patient-level ROC-AUC": "patient_ci['auc']",
         "HiResCAM heat (x chance)": "result['hirescam'][0]",
     },
     "ch4_2a_segmentation.ipynb": {

@@ -15,6 +15,7 @@ __all__ = [
     "accuracy",
     "average_precision",
     "bootstrap_auc",
+    "bootstrap_rates",
     "calibration",
     "check_binary",
     "operating_point",
@@ -104,6 +105,35 @@ def average_precision(y_true, y_score) -> float:
     return float(skm.average_precision_score(y, s))
 
 
+def _patient_bootstrap(y, s, groups, statistic, *, n_boot, level, seed):
+    """``statistic(y, s)`` on ``n_boot`` samples of whole patients, with replacement;
+    samples with a single class are redrawn. Returns the values and the group count."""
+    groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+    if len(groups) != len(y):
+        raise ValueError(f"{len(groups)} group ids but {len(y)} labels")
+    if not 0 < level < 1 or n_boot < 10:
+        raise ValueError("level must be in (0, 1) and n_boot at least 10")
+    uniq, inverse = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(inverse == g) for g in range(len(uniq))]
+    rng = np.random.default_rng(seed)
+    values = []
+    tries = 0
+    while len(values) < n_boot:
+        tries += 1
+        if tries > 20 * n_boot:
+            raise ValueError(
+                "almost every bootstrap sample has a single class: too few patients "
+                "of one class"
+            )
+        idx = np.concatenate(
+            [members[g] for g in rng.integers(0, len(uniq), len(uniq))]
+        )
+        if y[idx].min() == y[idx].max():
+            continue
+        values.append(statistic(y[idx], s[idx]))
+    return np.asarray(values), len(uniq)
+
+
 def bootstrap_auc(
     y_true,
     y_score,
@@ -144,29 +174,9 @@ def bootstrap_auc(
     Taught in: :doc:`ch4_1_liver_case_study`.
     """
     y, s = check_binary(y_true, y_score)
-    groups = np.arange(len(y)) if groups is None else np.asarray(groups)
-    if len(groups) != len(y):
-        raise ValueError(f"{len(groups)} group ids but {len(y)} labels")
-    if not 0 < level < 1 or n_boot < 10:
-        raise ValueError("level must be in (0, 1) and n_boot at least 10")
-    uniq, inverse = np.unique(groups, return_inverse=True)
-    members = [np.flatnonzero(inverse == g) for g in range(len(uniq))]
-    rng = np.random.default_rng(seed)
-    aucs = []
-    tries = 0
-    while len(aucs) < n_boot:
-        tries += 1
-        if tries > 20 * n_boot:
-            raise ValueError(
-                "almost every bootstrap sample has a single class: too few patients "
-                "of one class"
-            )
-        idx = np.concatenate(
-            [members[g] for g in rng.integers(0, len(uniq), len(uniq))]
-        )
-        if y[idx].min() == y[idx].max():
-            continue
-        aucs.append(skm.roc_auc_score(y[idx], s[idx]))
+    aucs, n_groups = _patient_bootstrap(
+        y, s, groups, skm.roc_auc_score, n_boot=n_boot, level=level, seed=seed
+    )
     low, high = np.quantile(aucs, [(1 - level) / 2, 1 - (1 - level) / 2])
     return {
         "auc": float(skm.roc_auc_score(y, s)),
@@ -174,7 +184,7 @@ def bootstrap_auc(
         "high": float(high),
         "level": level,
         "n_boot": n_boot,
-        "n_groups": len(uniq),
+        "n_groups": n_groups,
     }
 
 
@@ -287,3 +297,56 @@ def calibration(y_true, y_score, n_bins: int = 10) -> dict:
         "observed_fraction": positives[filled] / counts[filled],
         "count": counts[filled],
     }
+
+
+def bootstrap_rates(
+    y_true,
+    y_score,
+    threshold: float,
+    groups=None,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> dict:
+    """Sensitivity and specificity at one threshold, with patient-bootstrap intervals.
+
+    The same resampling as :func:`bootstrap_auc`: whole patients, drawn with
+    replacement, so correlated slices do not narrow the interval.
+
+    Parameters
+    ----------
+    y_true, y_score : array_like
+        Labels (0/1) and scores, one per slice.
+    threshold : float
+        A score ``>= threshold`` is a positive decision.
+    groups : array_like, optional
+        Patient id of each slice; by default every slice is its own group.
+    n_boot, level, seed
+        As for :func:`bootstrap_auc`.
+
+    Returns
+    -------
+    dict
+        ``sensitivity`` and ``specificity``, each ``{"value", "low", "high"}``, plus
+        ``level``, ``n_boot`` and ``n_groups``.
+
+    Notes
+    -----
+    Taught in: :doc:`ch4_1_liver_case_study`.
+    """
+    y, s = check_binary(y_true, y_score)
+
+    def rates(yy, ss):
+        decided = ss >= threshold
+        return (decided[yy == 1].mean(), (~decided[yy == 0]).mean())
+
+    samples, n_groups = _patient_bootstrap(
+        y, s, groups, rates, n_boot=n_boot, level=level, seed=seed
+    )
+    point = rates(y, s)
+    out = {"level": level, "n_boot": n_boot, "n_groups": n_groups}
+    for k, name in enumerate(("sensitivity", "specificity")):
+        low, high = np.quantile(samples[:, k], [(1 - level) / 2, 1 - (1 - level) / 2])
+        out[name] = {"value": float(point[k]), "low": float(low), "high": float(high)}
+    return out

@@ -133,3 +133,35 @@ def test_bad_inputs_raise_clear_errors(y, s, match):
 def test_calibration_needs_probabilities():
     with pytest.raises(ValueError, match="probabilities"):
         metrics.calibration([0, 1], [-0.5, 2.0])
+
+
+def test_bootstrap_rates_bracket_the_operating_point(rng):
+    from medtutor.metrics import bootstrap_rates, operating_point
+
+    patients = np.repeat(np.arange(40), 5)
+    y = (rng.random(40) < 0.5)[patients].astype(int)
+    s = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.25, len(y)), 0, 1)
+    out = bootstrap_rates(y, s, 0.5, patients, n_boot=200, seed=1)
+    point = operating_point(y, s, 0.5)
+    for name in ("sensitivity", "specificity"):
+        r = out[name]
+        assert r["value"] == pytest.approx(point[name])
+        assert 0 <= r["low"] <= r["value"] <= r["high"] <= 1
+    assert out["n_groups"] == 40 and out["n_boot"] == 200
+
+
+def test_bootstrap_rates_over_patients_is_wider_than_over_slices(rng):
+    from medtutor.metrics import bootstrap_rates
+
+    # Whole patients are right or wrong together: slices of a patient are correlated.
+    patients = np.repeat(np.arange(30), 10)
+    y = (np.arange(30) % 2)[patients]
+    correct = (rng.random(30) < 0.8)[patients]
+    s = np.where(correct, y, 1 - y).astype(float)
+    by_patient = bootstrap_rates(y, s, 0.5, patients, n_boot=300, seed=0)
+    by_slice = bootstrap_rates(y, s, 0.5, None, n_boot=300, seed=0)
+
+    def width(r):
+        return r["sensitivity"]["high"] - r["sensitivity"]["low"]
+
+    assert width(by_patient) > width(by_slice)
