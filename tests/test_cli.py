@@ -15,38 +15,9 @@ from medtutor.cli import main
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
-    assert (
-        main(
-            [
-                "make-data",
-                str(root / "data"),
-                "--patients",
-                "24",
-                "--slices",
-                "3",
-                "--size",
-                "32",
-            ]
-        )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "make-data",
-                str(root / "npz"),
-                "--format",
-                "npz",
-                "--patients",
-                "24",
-                "--slices",
-                "3",
-                "--size",
-                "32",
-            ]
-        )
-        == 0
-    )
+    small = ["--patients", "24", "--slices", "3", "--size", "32"]
+    assert main(["make-data", str(root / "data"), *small]) == 0
+    assert main(["make-data", str(root / "npz"), "--format", "npz", *small]) == 0
     assert (
         main(["train", str(root / "data"), "--out", str(root / "run"), "--epochs", "1"])
         == 0

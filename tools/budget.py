@@ -9,28 +9,16 @@ ms and reports the peak. Budget per chapter: 90 s, 1.5 GB.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
 
 from tools.nbrun import notebooks_under
+from tools.report import measured_on, write_markdown
 
 BUDGET_S = 90.0
 BUDGET_MIB = 1536.0
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def measure(path: Path) -> dict:
@@ -62,12 +50,9 @@ def main() -> int:
     lines = [
         "# Notebook budget",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make budget` on "
-        f"{os.cpu_count()} cores "
-        f"({cpu_name()}), Python {platform.python_version()}, no GPU. Each notebook "
-        "runs in a fresh "
-        "kernel; peak memory is the resident memory of the kernel (and anything it "
-        "starts), sampled every 50 ms. Budget: 90 s and 1.5 GB per notebook.",
+        f"{measured_on('budget')}, no GPU. Each notebook runs in a fresh kernel; peak "
+        "memory is the resident memory of the kernel (and anything it starts), sampled "
+        "every 50 ms. Budget: 90 s and 1.5 GB per notebook.",
         "",
         "| notebook | wall time (s) | peak memory (MiB) | within budget |",
         "|---|---:|---:|---|",
@@ -77,9 +62,7 @@ def main() -> int:
             f"| `{row['notebook']}` | {row['seconds']:.1f} | {row['peak_mib']:.0f} | "
             f"{'yes' if ok else '**no**'} |"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out}")
+    write_markdown(args.out, lines)
     return 0
 
 

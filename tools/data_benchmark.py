@@ -9,9 +9,7 @@ with ``medtutor.data.read_folder`` at least 5x faster than the source article's 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.budget import cpu_name
+from tools.report import measured_on, write_markdown
 
 
 def article_loop(root: Path):
@@ -85,9 +83,7 @@ def main() -> int:
     lines = [
         "# Data benchmark",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make bench-data` on "
-        f"{os.cpu_count()} cores ({cpu_name()}), "
-        f"Python {platform.python_version()}; best of {args.repeats} runs.",
+        f"{measured_on('bench-data')}; best of {args.repeats} runs.",
         "",
         "| what | seconds | target |",
         "|---|---:|---|",
@@ -110,8 +106,7 @@ def main() -> int:
         "cache folder is",
         "given; the cache is checked against each file's size and modification time.",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
+    write_markdown(args.out, lines)
     print("\n".join(lines))
     return 0
 

@@ -11,15 +11,13 @@ comparison fair on a machine whose speed drifts.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-from tools.budget import cpu_name
+from tools.report import measured_on, write_markdown
 
 TRAIN = """
 import time
@@ -70,8 +68,7 @@ def main() -> int:
     lines = [
         "# Cost of reproducible outputs",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make repro-cost` on "
-        f"{os.cpu_count()} cores ({cpu_name()}), Python {platform.python_version()}: "
+        f"{measured_on('repro-cost')}: "
         "training speed of the case study's network (64x64 slices, batches of 32, "
         f"augmentation on), {args.runs} runs of each setting, alternating.",
         "",
@@ -85,9 +82,7 @@ def main() -> int:
         f"The reproducible settings train at {base / native:.0%} of the native speed "
         "on this machine.",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out}")
+    write_markdown(args.out, lines)
     return 0
 
 

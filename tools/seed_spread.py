@@ -10,9 +10,7 @@ A result reported from one seed means little without that spread.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import platform
 import re
 import statistics
 import sys
@@ -21,8 +19,8 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellExecutionError
 
-from tools.budget import cpu_name
 from tools.nbrun import run_notebook
+from tools.report import measured_on, write_markdown
 
 SEEDS = (0, 1, 2)
 MARK = "SEED_SPREAD "
@@ -148,8 +146,7 @@ def main() -> int:
     lines = [
         "# Seed spread",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make seeds` on {cpu_name()}, "
-        f"Python {platform.python_version()}, no GPU: every chapter that trains a "
+        f"{measured_on('seeds')}, no GPU: every chapter that trains a "
         f"model, run with seeds {', '.join(map(str, SEEDS))} (the book shows seed 0). "
         "The seed changes the synthetic patients, the split, the initial weights and "
         "the order of training batches. *Asserts held* says whether every quality bar "
@@ -157,9 +154,7 @@ def main() -> int:
         "",
         *table(results),
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out}")
+    write_markdown(args.out, lines)
     return 0
 
 
