@@ -148,22 +148,40 @@ def test_page_loads_renders_math_and_images_without_errors(browser, server, page
         browser.save_screenshot(str(SHOTS / f"{page.replace('/', '_')}.png"))
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()])
-def test_launch_links_point_at_the_notebook(browser, server, page):
-    browser.get(f"{server}/{page}.html")
-    hrefs = [
-        a.get_attribute("href") for a in browser.find_elements("css selector", "a")
-    ]
+def launch_links(page: str) -> tuple[str, str]:
+    """The Binder and Colab addresses a chapter page must offer."""
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"][
         "url"
     ].removeprefix("https://github.com/")
-    assert (
-        f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb" in hrefs
+    return (
+        f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb",
+        f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb",
     )
-    assert (
-        f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb"
-        in hrefs
+
+
+NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_launch_links_point_at_the_notebook(page):
+    need_site()
+    hrefs = parsed(HTML / f"{page}.html").hrefs
+    for link in launch_links(page):
+        assert link in hrefs, f"{page}: no launch link {link}"
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES[:1])
+def test_launch_links_are_live_in_the_browser(browser, server, page):
+    # Once the page has finished loading (not before: an early query can see an
+    # empty document), the launch buttons are real anchors in the page.
+    browser.set_script_timeout(60)
+    browser.get(f"{server}/{page}.html")
+    browser.execute_async_script(WAIT_FOR_PAGE)
+    hrefs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.href)"
     )
+    for link in launch_links(page):
+        assert link in hrefs, f"{page}: no launch link {link} in the live page"
 
 
 class _Links(HTMLParser):
