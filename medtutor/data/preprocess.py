@@ -25,12 +25,14 @@ __all__ = [
     "zscore",
 ]
 
-#: Standard CT display windows as (centre, width) in Hounsfield units.
+#: Standard CT display windows as (centre, width) in Hounsfield units. The liver window is
+#: set for contrast-enhanced (portal-venous) CT, where the liver sits near 110 HU; on a
+#: scan without contrast a centre near 50 HU suits the liver better.
 WINDOWS = {
     "lung": (-600.0, 1500.0),
     "abdomen": (40.0, 400.0),
     "soft_tissue": (50.0, 350.0),
-    "liver": (60.0, 160.0),
+    "liver": (90.0, 160.0),
     "bone": (400.0, 1800.0),
     "brain": (40.0, 80.0),
 }

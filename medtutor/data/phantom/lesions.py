@@ -98,7 +98,7 @@ def sample_lesion(rng, kind: str, severity: float, liver_axes) -> Lesion:
         y,
         t,
         radius=rng.uniform(7.0, 20.0) * size_scale,
-        contrast=rng.uniform(14.0, 40.0) * (1.45 - 0.9 * severity),
+        contrast=rng.uniform(17.0, 45.0) * (1.45 - 0.9 * severity),
         edge=rng.uniform(1.5, 3.5),
         harmonics=harmonics[:2] if rng.random() < 0.5 else harmonics,
         texture_seed=int(rng.integers(2**31)),

@@ -108,8 +108,9 @@ def sample_patient(
         aorta=(rng.uniform(8, 22), rng.uniform(8, 12)),
         bowel=bowel,
         ribs=np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(8, 13)))),
-        liver_hu=rng.uniform(52, 72),
-        vessel_hu=rng.uniform(130, 200),
+        # Portal-venous phase: enhanced liver parenchyma and portal vein / aorta.
+        liver_hu=rng.uniform(100, 120),
+        vessel_hu=rng.uniform(150, 200),
         # Noise of a 1 mm pixel; a coarser pixel averages more photons (see
         # render_slice).
         noise_hu=(2.0 + 8.0 * severity) * rng.uniform(0.75, 1.3),

@@ -102,6 +102,7 @@ def render_slice(
         table["liver"] = p.liver_hu
         table["vessel"] = p.vessel_hu
         table["kidney"] = p.vessel_hu * 0.9
+        table["spleen"] = p.liver_hu + 10.0  # enhances a little more than the liver
     img = np.full((size, size), table["air"], dtype=np.float32)
     for name, key in (
         ("body", "fat"),

@@ -30,3 +30,10 @@ def test_cysts_are_dark_on_ct_and_t1_and_bright_on_t2():
 def test_fat_is_bright_on_mr_and_dark_on_ct():
     assert MR_T1["fat"] > MR_T1["muscle"] and MR_T2["fat"] > MR_T2["muscle"]
     assert CT_HU["fat"] < CT_HU["muscle"]
+
+
+def test_ct_values_are_one_phase_portal_venous():
+    # Enhanced liver near 100-120 HU, vessels and kidneys brighter, cysts at water.
+    assert 95 <= CT_HU["liver"] <= 125
+    assert CT_HU["vessel"] > CT_HU["spleen"] >= CT_HU["liver"] > CT_HU["muscle"]
+    assert CT_HU["kidney"] > CT_HU["liver"]
