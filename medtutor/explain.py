@@ -8,7 +8,7 @@ from scipy import ndimage
 from medtutor.models import layer_outputs
 from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["grad_cam", "heat_near_mask"]
+__all__ = ["grad_cam", "heat_near_mask", "receptive_field_grid"]
 
 
 def grad_cam(
@@ -18,6 +18,7 @@ def grad_cam(
     *,
     method: str = "hirescam",
     batch_size: int = 64,
+    align: str = "receptive_field",
 ) -> np.ndarray:
     """Class-activation heat maps, HiResCAM (default) or Grad-CAM, for a
     single-output classifier.
@@ -35,8 +36,13 @@ def grad_cam(
       spatially averaged gradient, ``cam = relu(sum_k mean(dy/dA_k) * A_k)``; smoother,
       and it can put heat where the model did not look.
 
-    The map is then resized to the image (bilinear), clipped at 0 and scaled so that its
-    maximum is 1.
+    The map is then brought onto the image's pixels, clipped at 0 and scaled so that
+    its maximum is 1. With ``align="receptive_field"`` (default) each unit is placed at
+    the centre of its receptive field (:func:`receptive_field_grid`) and the map is
+    interpolated bilinearly between those centres: a valid-padded layer's units cover
+    only the middle of the image, so stretching its map corner to corner
+    (``align="stretch"``, what a plain resize does) moves the heat outwards, by up to
+    a few pixels at the border.
 
     Parameters
     ----------
@@ -51,6 +57,8 @@ def grad_cam(
         How gradients and activations are combined, as above.
     batch_size : int
         Images per gradient computation.
+    align : {"receptive_field", "stretch"}
+        How the layer's grid is mapped onto the image, as above.
 
     Returns
     -------
@@ -78,7 +86,10 @@ def grad_cam(
 
     if method not in ("hirescam", "gradcam"):
         raise ValueError(f"method must be 'hirescam' or 'gradcam', got {method!r}")
+    if align not in ("receptive_field", "stretch"):
+        raise ValueError(f"align must be 'receptive_field' or 'stretch', got {align!r}")
     forward = layer_outputs(model, layer_name)
+    grid = receptive_field_grid(model, layer_name) if align != "stretch" else None
 
     maps = []
     for start in range(0, len(images), batch_size):
@@ -95,11 +106,94 @@ def grad_cam(
             weights = grads
         cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1)).numpy()
         for c in cam:
-            zoom = (images.shape[1] / c.shape[0], images.shape[2] / c.shape[1])
-            c = np.clip(ndimage.zoom(c, zoom, order=1), 0, None)
+            if grid is None:
+                zoom = (images.shape[1] / c.shape[0], images.shape[2] / c.shape[1])
+                c = ndimage.zoom(c, zoom, order=1)
+            else:
+                c = _onto_pixels(c, images.shape[1:3], grid)
+            c = np.clip(c, 0, None)
             top = c.max()
             maps.append(c / top if top > 0 else c)
     return np.stack(maps).astype(np.float32)
+
+
+def receptive_field_grid(model, layer_name: str) -> tuple[float, float]:
+    """Where the units of a layer sit on the input image: the centre of the first
+    unit's receptive field and the distance between neighbouring units, in pixels.
+
+    Unit ``i`` of ``layer_name`` (along rows or columns) is centred on input pixel
+    coordinate ``start + i * jump`` (pixel centres are integers). Walks the layers from
+    the input: a convolution or pooling window of ``k`` pixels with stride ``s`` moves
+    the first centre by ``(k - 1) / 2`` input units less any padding before it, and
+    multiplies the jump by ``s``. For the article's network at 64x64, ``conv2``
+    (29x29) gives ``(3.5, 2.0)``: its units cover pixels 3.5 to 59.5, not 0 to 63.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A sequential stack of 2D convolutions, poolings and layers that keep the grid
+        (dropout, activation, normalisation).
+    layer_name : str
+        The layer whose grid is wanted.
+
+    Returns
+    -------
+    (float, float)
+        ``(start, jump)``, the same along rows and columns (square windows and strides).
+
+    Raises
+    ------
+    ValueError
+        An unknown layer, or a layer on the way that changes the grid in a way this
+        function does not follow (e.g. upsampling, non-square windows).
+
+    Notes
+    -----
+    Taught in: :doc:`ch4_1_liver_case_study`.
+    """
+    names = [layer.name for layer in model.layers]
+    if layer_name not in names:
+        raise ValueError(f"no layer {layer_name!r} in the model; it has {names}")
+    start, jump = 0.0, 1.0
+    for layer in model.layers:
+        config = layer.get_config()
+        window = config.get("kernel_size", config.get("pool_size"))
+        if window is not None:
+            k, s = (
+                _square(window, layer),
+                _square(config.get("strides") or window, layer),
+            )
+            d = _square(config.get("dilation_rate", 1), layer)
+            k = d * (k - 1) + 1
+            before = 0
+            if config.get("padding") == "same":
+                n = int(layer.input.shape[1])
+                total = max((-(-n // s) - 1) * s + k - n, 0)
+                before = total // 2
+            start += ((k - 1) / 2 - before) * jump
+            jump *= s
+        elif "size" in config or "target_shape" in config:
+            raise ValueError(f"layer {layer.name!r} changes the grid; cannot follow it")
+        if layer.name == layer_name:
+            break
+    return start, jump
+
+
+def _square(value, layer) -> int:
+    values = (value,) * 2 if isinstance(value, int) else tuple(value)
+    if len(set(values)) != 1:
+        raise ValueError(f"layer {layer.name!r} has a non-square window or stride")
+    return int(values[0])
+
+
+def _onto_pixels(cam: np.ndarray, shape, grid) -> np.ndarray:
+    """Sample a layer's map at every input pixel, each unit at its receptive-field
+    centre (bilinear between centres, the nearest unit beyond the outermost ones)."""
+    start, jump = grid
+    rows = (np.arange(shape[0]) - start) / jump
+    cols = (np.arange(shape[1]) - start) / jump
+    r, c = np.meshgrid(rows, cols, indexing="ij")
+    return ndimage.map_coordinates(cam, [r, c], order=1, mode="nearest")
 
 
 def heat_near_mask(cam: np.ndarray, mask: np.ndarray, *, margin_px: int = 2) -> float:

@@ -77,3 +77,101 @@ def test_heat_near_mask():
     assert np.isnan(heat_near_mask(np.zeros((10, 10)), mask))
     with pytest.raises(ValueError, match="shape"):
         heat_near_mask(cam, mask[:5])
+
+
+def measured_centre(model, layer_name, unit, shape):
+    """Centre of the input pixels that can change one unit of ``layer_name``: the
+    box of non-zero gradient, measured through a linear copy of the network."""
+    tf = import_tensorflow()
+    from medtutor.models import layer_outputs
+
+    forward = layer_outputs(model, layer_name)
+    x = tf.Variable(np.ones((1, *shape, 1), "float32"))
+    with tf.GradientTape() as tape:
+        features, _ = forward(x, training=False)
+        value = tf.reduce_sum(features[0, unit, unit, :])
+    grad = np.abs(tape.gradient(value, x).numpy()[0, ..., 0]) > 0
+    rows = np.flatnonzero(grad.any(axis=1))
+    return (rows.min() + rows.max()) / 2
+
+
+@pytest.mark.parametrize(
+    "stack",
+    [
+        # the article's network's grid: valid convolutions and 2x2 pooling (average
+        # pooling, so that every pixel of a window passes gradient; max pooling has the
+        # same grid)
+        [("conv", 3, 1, "valid"), ("avg", 2, 2, "valid"), ("conv", 3, 1, "valid")],
+        # same padding, a strided convolution, a dilated one and overlapping pooling
+        [
+            ("conv", 5, 2, "same"),
+            ("avg", 3, 1, "valid"),
+            ("dil", 3, 1, "valid"),
+            ("conv", 3, 1, "same"),
+        ],
+    ],
+)
+def test_receptive_field_grid_matches_the_gradient(stack):
+    from medtutor.explain import receptive_field_grid
+
+    layers = [keras.Input((40, 40, 1))]
+    for i, (kind, k, s, pad) in enumerate(stack):
+        name = f"l{i}"
+        if kind == "conv":
+            layers.append(keras.layers.Conv2D(2, k, strides=s, padding=pad, name=name))
+        elif kind == "dil":
+            layers.append(keras.layers.Conv2D(2, k, dilation_rate=2, name=name))
+        elif kind == "max":
+            layers.append(keras.layers.MaxPooling2D(k, strides=s, name=name))
+        else:
+            layers.append(keras.layers.AveragePooling2D(k, strides=s, name=name))
+    layers += [keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid")]
+    model = keras.Sequential(layers)
+    # Positive weights: every pixel in a unit's window passes gradient.
+    model.set_weights([np.abs(w) + 0.1 for w in model.get_weights()])
+    last = f"l{len(stack) - 1}"
+    start, jump = receptive_field_grid(model, last)
+    n = model.get_layer(last).output.shape[1]
+    for unit in (2, n // 2):
+        if stack[0][3] == "same" and unit == 2:
+            continue  # a border unit of a same-padded layer sees padding
+        assert start + unit * jump == pytest.approx(
+            measured_centre(model, last, unit, (40, 40))
+        )
+
+
+def test_heat_map_lands_on_the_receptive_field_centre():
+    from medtutor.explain import receptive_field_grid
+    from medtutor.models import article_cnn
+
+    model = article_cnn((64, 64, 1))
+    start, jump = receptive_field_grid(model, "conv2")
+    # conv1 (3x3 valid): unit u centred at u + 1; pool1 (2x2): unit v at 2v + 1.5;
+    # conv2 (3x3 valid): unit w at 2(w + 1) + 1.5 = 3.5 + 2w.
+    assert (start, jump) == (3.5, 2.0)
+    # One unit hot at the border of the 29x29 map: aligned, the heat peaks where the
+    # unit's receptive field is centred; stretched corner to corner it lands further
+    # out.
+    from medtutor.explain import _onto_pixels
+
+    cam = np.zeros((29, 29), "float32")
+    cam[2, 2] = 1.0
+    aligned = _onto_pixels(cam, (64, 64), (start, jump))
+    peak = np.argwhere(aligned == aligned.max()).mean(axis=0)
+    centre = start + 2 * jump
+    np.testing.assert_allclose(peak, [centre, centre], atol=0.5)
+    from scipy import ndimage
+
+    stretched = ndimage.zoom(cam, 64 / 29, order=1)
+    off = np.argwhere(stretched == stretched.max()).mean(axis=0)
+    assert abs(off[0] - centre) > 2
+
+
+def test_grad_cam_align_option(tiny_cnn, tiny_images):
+    x = tiny_images[:2]
+    aligned = grad_cam(tiny_cnn, x)
+    stretched = grad_cam(tiny_cnn, x, align="stretch")
+    assert aligned.shape == stretched.shape
+    assert not np.allclose(aligned, stretched)
+    with pytest.raises(ValueError, match="align"):
+        grad_cam(tiny_cnn, x, align="corner")

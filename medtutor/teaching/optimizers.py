@@ -9,7 +9,7 @@ import numpy as np
 
 from medtutor.runtime.quiet import import_tensorflow
 
-__all__ = ["ill_conditioned_loss", "optimizer_paths"]
+__all__ = ["ill_conditioned_loss", "optimizer_paths", "tune_learning_rates"]
 
 #: Curvatures of the elongated bowl: steep across (a), shallow along (b).
 _A, _B = 10.0, 0.5
@@ -68,3 +68,56 @@ def optimizer_paths(
             path.append(w.numpy().copy())
         paths[name] = np.array(path)
     return paths
+
+
+def tune_learning_rates(
+    factories: dict, learning_rates, start=(-1.5, 2.5), steps: int = 60
+) -> dict[str, dict]:
+    """Run each optimizer on :func:`ill_conditioned_loss` at every learning rate of one
+    grid and keep the best, so that optimizers are compared each at its own best.
+
+    A comparison at hand-picked learning rates compares the picks, not the methods:
+    every optimizer gets the same grid and the same number of steps here.
+
+    Parameters
+    ----------
+    factories : dict of str to callable
+        ``learning_rate -> fresh Keras optimizer``, e.g.
+        ``{"Adam": lambda lr: keras.optimizers.Adam(lr)}``.
+    learning_rates : sequence of float
+        The grid, shared by all optimizers.
+    start : (float, float)
+        Starting point.
+    steps : int
+        Number of updates per run.
+
+    Returns
+    -------
+    dict of str to dict
+        Per optimizer: ``losses`` (final loss at each learning rate; ``inf`` where the
+        run diverged), ``learning_rate`` and ``loss`` (the best of the grid) and
+        ``path`` (:func:`optimizer_paths`' path at that learning rate).
+
+    Notes
+    -----
+    Taught in: :doc:`ch2_core_concepts`.
+    """
+    grid = [float(lr) for lr in learning_rates]
+    if not grid or min(grid) <= 0:
+        raise ValueError("learning_rates must be a non-empty grid of positive numbers")
+    results = {}
+    for name, make in factories.items():
+        runs = [
+            optimizer_paths({name: make(lr)}, start=start, steps=steps)[name]
+            for lr in grid
+        ]
+        finals = np.array([float(ill_conditioned_loss(*path[-1])) for path in runs])
+        finals[~np.isfinite(finals)] = np.inf
+        best = int(np.argmin(finals))
+        results[name] = {
+            "losses": finals,
+            "learning_rate": grid[best],
+            "loss": float(finals[best]),
+            "path": runs[best],
+        }
+    return results
