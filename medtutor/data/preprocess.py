@@ -25,9 +25,9 @@ __all__ = [
     "zscore",
 ]
 
-#: Standard CT display windows as (centre, width) in Hounsfield units. The liver window is
-#: set for contrast-enhanced (portal-venous) CT, where the liver sits near 110 HU; on a
-#: scan without contrast a centre near 50 HU suits the liver better.
+#: Standard CT display windows as (centre, width) in Hounsfield units. The liver window
+#: is set for contrast-enhanced (portal-venous) CT, where the liver sits near 110 HU; on
+#: a scan without contrast a centre near 50 HU suits the liver better.
 WINDOWS = {
     "lung": (-600.0, 1500.0),
     "abdomen": (40.0, 400.0),

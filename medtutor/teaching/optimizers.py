@@ -111,7 +111,8 @@ def tune_learning_rates(
             optimizer_paths({name: make(lr)}, start=start, steps=steps)[name]
             for lr in grid
         ]
-        finals = np.array([float(ill_conditioned_loss(*path[-1])) for path in runs])
+        with np.errstate(over="ignore", invalid="ignore"):  # diverged runs
+            finals = np.array([float(ill_conditioned_loss(*p[-1])) for p in runs])
         finals[~np.isfinite(finals)] = np.inf
         best = int(np.argmin(finals))
         results[name] = {

@@ -14,12 +14,12 @@ __all__ = ["CLASS_NAMES", "CT_HU", "MR_T1", "MR_T2"]
 #: Names of the image-level labels: ``0 = no_tumour``, ``1 = tumour``.
 CLASS_NAMES = ("no_tumour", "tumour")
 
-#: Typical attenuation of each tissue in Hounsfield units on contrast-enhanced CT in the
-#: portal-venous phase (about 70 s after an intravenous iodine bolus), the phase in which
-#: liver metastases are usually read: the enhanced liver sits near 100-120 HU (about
-#: 55-65 HU before contrast), the spleen a little above it, the portal vein and aorta at
-#: 150-200 HU, while cysts stay at water density because they take up no contrast. The
-#: liver and vessel values are drawn per patient around these (see
+#: Typical attenuation of each tissue in Hounsfield units on contrast-enhanced CT in
+#: the portal-venous phase (about 70 s after an intravenous iodine bolus), the phase
+#: in which liver metastases are usually read: the enhanced liver sits near 100-120 HU
+#: (about 55-65 HU before contrast), the spleen a little above it, the portal vein and
+#: aorta at 150-200 HU, while cysts stay at water density because they take up no
+#: contrast. The liver and vessel values are drawn per patient around these (see
 #: :func:`~medtutor.data.phantom.patients.sample_patient`).
 CT_HU = {
     "air": -1000.0,
