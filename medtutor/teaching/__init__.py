@@ -4,9 +4,12 @@ Each function here equals its Keras counterpart (checked in ``tests/teaching/``)
 exist to be read; nothing in the pipeline imports them.
 """
 
-from medtutor.teaching import layers, losses, optimizers
+from medtutor.teaching import diagrams, layers, losses, optimizers
+from medtutor.teaching.diagrams import *
 from medtutor.teaching.layers import *
 from medtutor.teaching.losses import *
 from medtutor.teaching.optimizers import *
 
-__all__ = sorted([*layers.__all__, *losses.__all__, *optimizers.__all__])
+__all__ = sorted(
+    [*diagrams.__all__, *layers.__all__, *losses.__all__, *optimizers.__all__]
+)

@@ -127,3 +127,25 @@ def test_notebooks_import_tensorflow_quietly(path):
             assert "verbose=1" not in source, (
                 f"{path.name}: Keras progress bars do not belong in stored outputs"
             )
+
+
+CHAPTER_NOTEBOOKS = [p for p in NOTEBOOKS if p.name.startswith("ch")]
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_opens_with_a_chinese_summary_of_the_article(path):
+    # Under the title: a box, in Chinese, naming the article's section it follows and
+    # linking the corrections page.
+    title_cell = "".join(cells(path)[1]["source"])
+    box = re.search(
+        r"```\{admonition\} 原文对照：(?P<section>[^\n]+)\n"
+        r":class: [^\n]*article-summary[^\n]*\n(?P<text>.+?)\n```",
+        title_cell,
+        re.S,
+    )
+    assert box, f"{path.name}: no article-summary box under the title"
+    assert re.search(r"第 \d 节", box["section"]), box["section"]
+    text = box["text"]
+    assert "(corrections.md)" in text
+    chinese = len(re.findall(r"[\u4e00-\u9fff]", text))
+    assert chinese >= 60, f"{path.name}: the box should be a Chinese summary"
