@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, stats
 
+from medtutor.data.preprocess import WINDOWS
 from medtutor.models import layer_outputs
 from medtutor.runtime.quiet import import_tensorflow
 
@@ -34,8 +35,10 @@ def _glcm(roi: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
     from skimage.feature import graycomatrix, graycoprops
 
     levels = 32
-    # Liver window: -20 to 140 HU onto the grey levels.
-    q = np.clip(((roi + 20) / 160 * (levels - 1)).round(), 0, levels - 1)
+    # The liver window (WINDOWS["liver"]) onto the grey levels.
+    centre, width = WINDOWS["liver"]
+    low = centre - width / 2
+    q = np.clip(((roi - low) / width * (levels - 1)).round(), 0, levels - 1)
     q = q.astype(np.uint8)
     q = np.where(mask, q, 0)
     m = graycomatrix(
