@@ -27,9 +27,15 @@ MARK = "SEED_SPREAD "
 
 #: Per notebook: metric label -> Python expression evaluated in the finished kernel.
 METRICS = {
+    "ch2_core_concepts.ipynb": {
+        "MLP test accuracy (rings)": "fitted['MLP, 2 hidden layers'][1]",
+        "one-layer test accuracy (rings)": "fitted['one layer'][1]",
+        "mean change in p, 8 px shift": "changes[8][0]",
+    },
     "ch3_workflow.ipynb": {
         "test ROC-AUC": "test_auc",
         "best epoch": "history.best_epoch",
+        "overfitting run: epoch of lowest validation loss": "turn",
     },
     "ch4_1_liver_case_study.ipynb": {
         "test ROC-AUC": "report.roc_auc",
@@ -38,6 +44,7 @@ METRICS = {
         "test sensitivity, CI low": "rates['sensitivity']['low']",
         "patient-level ROC-AUC": "patient_ci['auc']",
         "HiResCAM heat (x chance)": "result['hirescam'][0]",
+        "Grad-CAM peak on the tumour (%)": "100 * result['gradcam'][1]",
     },
     "ch4_2a_segmentation.ipynb": {
         "liver Dice": "liver_dice.mean()",
