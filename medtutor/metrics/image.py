@@ -63,14 +63,30 @@ def _surface(mask):
 
 
 def hausdorff95(
-    truth, prediction, spacing=(1.0, 1.0), *, percentile: float = 95.0
+    truth,
+    prediction,
+    spacing=(1.0, 1.0),
+    *,
+    percentile: float = 95.0,
+    convention: str = "pooled",
 ) -> float:
     """95th-percentile symmetric Hausdorff distance between two masks' boundaries, in
     millimetres.
 
     For every boundary pixel of each mask, the distance to the other mask's boundary is
-    measured (with the physical ``spacing``); the result is the 95th percentile of all
-    those distances, which, unlike the maximum, is not ruled by one stray pixel.
+    measured (with the physical ``spacing``). Two conventions turn those distances into
+    one number, and papers use both, so say which:
+
+    * ``convention="pooled"`` (default): the 95th percentile of both sets of
+      distances pooled together;
+    * ``convention="max"``: the larger of the two directed 95th percentiles (truth to
+      prediction, prediction to truth), as MONAI's ``compute_hausdorff_distance`` with
+      ``percentile=95`` does. It is usually a little larger: for continuous
+      distributions a percentile of the pooled distances lies between the two
+      directed ones, and with the finitely many distances of a pixel outline the
+      interpolated percentiles can differ from that by a fraction of a pixel.
+
+    Unlike the maximum, either is not ruled by one stray pixel.
 
     Parameters
     ----------
@@ -79,7 +95,10 @@ def hausdorff95(
     spacing : sequence of float
         Pixel (voxel) size along each axis, in mm.
     percentile : float
-        100 gives the classic (maximum) Hausdorff distance.
+        100 gives the classic (maximum) Hausdorff distance (the same under both
+        conventions).
+    convention : {"pooled", "max"}
+        How the two directed sets of distances are combined, as above.
 
     Returns
     -------
@@ -90,7 +109,8 @@ def hausdorff95(
     Raises
     ------
     ValueError
-        Shapes differ, or ``spacing`` does not match the number of dimensions.
+        Shapes differ, ``spacing`` does not match the number of dimensions, or an
+        unknown ``convention``.
 
     Notes
     -----
@@ -98,6 +118,8 @@ def hausdorff95(
     """
     a, b = _pair(truth, prediction)
     a, b = a.astype(bool), b.astype(bool)
+    if convention not in ("pooled", "max"):
+        raise ValueError(f"convention must be 'pooled' or 'max', got {convention!r}")
     if len(spacing) != a.ndim:
         raise ValueError(f"spacing {tuple(spacing)} does not match a {a.ndim}-D mask")
     if not a.any() and not b.any():
@@ -107,6 +129,12 @@ def hausdorff95(
     sa, sb = _surface(a), _surface(b)
     to_b = ndimage.distance_transform_edt(~sb, sampling=spacing)
     to_a = ndimage.distance_transform_edt(~sa, sampling=spacing)
+    if convention == "max":
+        return float(
+            max(
+                np.percentile(to_b[sa], percentile), np.percentile(to_a[sb], percentile)
+            )
+        )
     distances = np.concatenate([to_b[sa], to_a[sb]])
     return float(np.percentile(distances, percentile))
 

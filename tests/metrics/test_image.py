@@ -75,3 +75,25 @@ def test_psnr_and_ssim_equal_scikit_image(rng):
     )
     mse = np.mean((ref - img) ** 2)
     assert psnr(ref, img) == pytest.approx(10 * np.log10(1 / mse))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hd95_conventions_pooled_and_monai_max(disk, seed):
+    r = np.random.default_rng(seed)
+    a = disk((48, 48), r.integers(16, 32, 2), r.integers(8, 14))
+    b = disk((48, 48), r.integers(16, 32, 2), r.integers(3, 7))
+    sa, sb = a & ~ndimage.binary_erosion(a), b & ~ndimage.binary_erosion(b)
+    to_b = ndimage.distance_transform_edt(~sb)[sa]
+    to_a = ndimage.distance_transform_edt(~sa)[sb]
+    directed = (np.percentile(to_b, 95), np.percentile(to_a, 95))
+    monai = hausdorff95(a, b, convention="max")
+    pooled = hausdorff95(a, b)
+    assert monai == pytest.approx(max(directed))
+    assert pooled == pytest.approx(np.percentile(np.r_[to_b, to_a], 95))
+    # Between the two directed percentiles, up to interpolation (under a pixel).
+    assert min(directed) - 0.5 <= pooled <= monai + 0.5
+    assert hausdorff95(a, b, percentile=100, convention="max") == pytest.approx(
+        hausdorff95(a, b, percentile=100)
+    )
+    with pytest.raises(ValueError, match="convention"):
+        hausdorff95(a, b, convention="mean")
