@@ -11,7 +11,14 @@ from skimage.metrics import (
     structural_similarity,
 )
 
-from medtutor.metrics.image import dice, hausdorff95, iou, psnr, ssim
+from medtutor.metrics.image import (
+    dice,
+    hausdorff95,
+    iou,
+    lesion_detection,
+    psnr,
+    ssim,
+)
 
 
 def test_dice_and_iou_by_hand_and_relation(rng):
@@ -97,3 +104,26 @@ def test_hd95_conventions_pooled_and_monai_max(disk, seed):
     )
     with pytest.raises(ValueError, match="convention"):
         hausdorff95(a, b, convention="mean")
+
+
+def test_lesion_detection_counts_lesions_not_pixels(disk):
+    truth = disk((40, 40), (10, 10), 6) | disk((40, 40), (30, 30), 2)
+    # The big lesion found (shifted), the small one missed, one invented lesion.
+    prediction = disk((40, 40), (11, 10), 6) | disk((40, 40), (10, 32), 2)
+    out = lesion_detection(truth, prediction, (0.5, 0.5))
+    assert out["n_lesions"] == 2 and out["n_detected"] == 1 and out["recall"] == 0.5
+    assert out["false_positives"] == 1
+    big, small = sorted(out["lesions"], key=lambda les: -les["size"])
+    assert big["detected"] and big["dice"] > 0.8 and not small["detected"]
+    assert small["size"] == pytest.approx(disk((40, 40), (30, 30), 2).sum() * 0.25)
+    # A stricter rule: the shifted prediction must overlap more than Dice 0.95.
+    assert lesion_detection(truth, prediction, min_dice=0.95)["n_detected"] == 0
+
+
+def test_lesion_detection_of_empty_masks():
+    empty = np.zeros((8, 8), bool)
+    out = lesion_detection(empty, empty)
+    assert out["n_lesions"] == 0 and np.isnan(out["recall"])
+    assert out["false_positives"] == 0
+    with pytest.raises(ValueError, match="spacing"):
+        lesion_detection(empty, empty, (1.0,))
