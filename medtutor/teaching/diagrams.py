@@ -284,15 +284,12 @@ def draw_receptive_field(layers, n_input=24):
 
     table = receptive_fields(layers)
     rows = [("input", 1, 0.0, n_input)]
-    start, jump, n = 0.0, 1.0, n_input
+    n = n_input
     for row in table:
-        k, s = row["kernel"], row["stride"]
-        n = (n - k) // s + 1
+        n = (n - row["kernel"]) // row["stride"] + 1
         if n < 1:
             raise ValueError("n_input is too small for these layers")
-        start += (k - 1) / 2 * jump
-        jump *= s
-        rows.append((row["layer"], jump, start, n))
+        rows.append((row["layer"], row["jump"], row["start"], n))
     fig, ax = _figure(7.2, 0.55 * len(rows) + 0.9)
     rf = table[-1]["receptive_field"]
     _, last_jump, last_start, last_n = rows[-1]

@@ -144,7 +144,8 @@ def receptive_fields(layers: list[tuple[str, int, int]]) -> list[dict]:
 
     With kernel ``k`` and stride ``s``, the receptive field grows as ``r_out = r_in + (k
     - 1) * j_in`` and the distance between neighbouring outputs, measured in input
-    pixels, as ``j_out = j_in * s``.
+    pixels, as ``j_out = j_in * s``; with valid padding the first output is centred on
+    input pixel ``start_out = start_in + (k - 1) / 2 * j_in``.
 
     Parameters
     ----------
@@ -154,16 +155,24 @@ def receptive_fields(layers: list[tuple[str, int, int]]) -> list[dict]:
     Returns
     -------
     list of dict
-        One ``{"layer", "kernel", "stride", "receptive_field", "jump"}`` per layer.
+        One ``{"layer", "kernel", "stride", "receptive_field", "jump", "start"}`` per
+        layer.
 
     Notes
     -----
     Taught in: :doc:`ch2_core_concepts`.
     """
-    r, j, out = 1, 1, []
+    r, j, start, out = 1, 1, 0.0, []
     for name, k, s in layers:
-        r, j = r + (k - 1) * j, j * s
+        r, j, start = r + (k - 1) * j, j * s, start + (k - 1) / 2 * j
         out.append(
-            {"layer": name, "kernel": k, "stride": s, "receptive_field": r, "jump": j}
+            {
+                "layer": name,
+                "kernel": k,
+                "stride": s,
+                "receptive_field": r,
+                "jump": j,
+                "start": start,
+            }
         )
     return out

@@ -83,4 +83,6 @@ def test_receptive_fields_of_the_article_network():
     )
     assert [r["receptive_field"] for r in table] == [3, 4, 8, 10]
     assert [r["jump"] for r in table] == [1, 2, 2, 4]
+    # The same unit centres as explain.receptive_field_grid finds for the Keras model.
+    assert [r["start"] for r in table] == [1.0, 1.5, 3.5, 4.5]
     assert handmade.receptive_fields([("c", 5, 1)] * 3)[-1]["receptive_field"] == 13
