@@ -35,6 +35,18 @@ def test_article_cnn_structure_and_heads():
         article_cnn(second_kernel=7)
 
 
+def test_article_cnn_batch_norm_keeps_the_shapes_and_drops_conv_biases():
+    plain = article_cnn((32, 32, 1))
+    bn = article_cnn((32, 32, 1), batch_norm=True)
+    assert bn.output_shape == plain.output_shape
+    assert bn.get_layer("conv1").bias is None and bn.get_layer("conv2").bias is None
+    assert bn.get_layer("conv2_bn").output.shape == plain.get_layer("conv2").output.shape
+    names = [layer.name for layer in bn.layers]
+    assert names.index("conv1_bn") < names.index("conv1_relu") < names.index("pool1")
+    # Conv biases (32 + 64) go, each normalisation adds 4 values per channel.
+    assert bn.count_params() == plain.count_params() - 96 + 4 * 96
+
+
 def test_image_models_shapes():
     net = unet((32, 32, 1), depth=2, base_filters=4, out_channels=2)
     assert net.output_shape == (None, 32, 32, 2)

@@ -55,8 +55,13 @@ METRICS = {
         "super-resolution gain over bicubic (dB)": "gain",
     },
     "ch5a_imbalance_metrics.ipynb": {
-        f"{name} ROC-AUC": f"rows[{name!r}]['auc']"
-        for name in ("naive", "class weights", "oversampling", "focal loss")
+        **{
+            f"{name} {label}": f"rows[{name!r}][{key!r}]['a']"
+            for name in ("naive", "class weights", "oversampling", "focal loss")
+            for key, label in (("roc_auc", "ROC-AUC"), ("average_precision", "PR-AUC"))
+        },
+        "naive: precision at the moved threshold": "full['ppv']",
+        "Brier after Platt scaling": "cal['Platt scaling']['brier']",
     },
     "ch5b_deployment_features.ipynb": {
         "test ROC-AUC (Keras)": "keras_auc",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["paired_bootstrap"]
+from medtutor.metrics.classification import _patient_bootstrap, check_binary
+
+__all__ = ["paired_bootstrap", "paired_bootstrap_metric"]
 
 
 def paired_bootstrap(
@@ -76,4 +78,99 @@ def paired_bootstrap(
         "high": float(high),
         "share_a_better": float((means > 0).mean()),
         "n_groups": int(uniq.size),
+    }
+
+
+_METRICS = {"roc_auc": "roc_auc_score", "average_precision": "average_precision_score"}
+
+
+def paired_bootstrap_metric(
+    y_true,
+    scores_a,
+    scores_b,
+    groups=None,
+    *,
+    metric="roc_auc",
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed=0,
+) -> dict:
+    """A ranking metric of two models on the same cases, each with its confidence
+    interval, and their difference with a paired interval; all resample whole patients.
+
+    ROC-AUC and average precision are computed over a whole set, not per case, so
+    :func:`paired_bootstrap` (a mean of per-case differences) does not apply. Here every
+    bootstrap sample draws patients with replacement, keeps all their slices, and
+    computes the metric for both models on that same sample. Samples with a single
+    class are redrawn.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels (0/1), one per case.
+    scores_a, scores_b : array_like
+        Scores of model A and model B for the same cases, in the same order.
+    groups : array_like, optional
+        Patient id of each case; ``None`` treats every case as its own patient.
+    metric : {"roc_auc", "average_precision"} or callable
+        ``metric(y_true, y_score) -> float``.
+    n_boot, level, seed
+        As in :func:`paired_bootstrap`.
+
+    Returns
+    -------
+    dict
+        ``a``, ``a_low``, ``a_high`` (model A's metric and interval), ``b``, ``b_low``,
+        ``b_high``, ``difference`` (``a - b`` on all data), ``low``, ``high``,
+        ``share_a_better`` and ``n_groups``.
+
+    Raises
+    ------
+    ValueError
+        Arrays of different lengths, non-binary labels, an unknown metric, or too few
+        patients of one class to resample.
+
+    Notes
+    -----
+    Taught in: :doc:`ch5a_imbalance_metrics`.
+    """
+    import sklearn.metrics as skm
+
+    y, a = check_binary(y_true, scores_a)
+    _, b = check_binary(y_true, scores_b)
+    if callable(metric):
+        fn = metric
+    elif metric in _METRICS:
+        fn = getattr(skm, _METRICS[metric])
+    else:
+        raise ValueError(
+            f"metric must be one of {sorted(_METRICS)} or a callable, got {metric!r}"
+        )
+    both = np.stack([a, b], axis=1)
+    values, n_groups = _patient_bootstrap(
+        y,
+        both,
+        groups,
+        lambda yy, ss: (fn(yy, ss[:, 0]), fn(yy, ss[:, 1])),
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+    )
+    tail = (1 - level) / 2
+    quantiles = np.quantile(values, [tail, 1 - tail], axis=0)
+    diffs = values[:, 0] - values[:, 1]
+    d_low, d_high = np.quantile(diffs, [tail, 1 - tail])
+    value_a, value_b = float(fn(y, a)), float(fn(y, b))
+    return {
+        "a": value_a,
+        "a_low": float(quantiles[0, 0]),
+        "a_high": float(quantiles[1, 0]),
+        "b": value_b,
+        "b_low": float(quantiles[0, 1]),
+        "b_high": float(quantiles[1, 1]),
+        "difference": value_a - value_b,
+        "low": float(d_low),
+        "high": float(d_high),
+        "share_a_better": float((diffs > 0).mean()),
+        "n_groups": n_groups,
     }

@@ -24,6 +24,7 @@ CHAPTERS = [
     "ch4_1_liver_case_study",
     "ch4_2a_segmentation",
     "ch4_2b_restoration",
+    "ch5a_imbalance_metrics",
 ]
 #: Numbers that are definitions or parameters, not results, by chapter.
 ALLOWED = {
@@ -33,6 +34,7 @@ ALLOWED = {
     "ch4_1_liver_case_study": {"0.5", "0.8", "0.95", "80 %", "90 %", "95 %"},
     "ch4_2a_segmentation": {"0.5"},
     "ch4_2b_restoration": {"95 %"},
+    "ch5a_imbalance_metrics": {"0.5", "95 %"},
 }
 SECTION = r"\d+(?:\.\d+)?[ab]?"  # a chapter number such as 4.2a
 RESULT_LIKE = re.compile(r"(?<![\w.])(\d+\.\d+|\d+(?:\.\d+)? ?%)(?![\w.])")
