@@ -20,7 +20,14 @@ from sklearn import metrics as skm
 
 from medtutor.metrics import classification as cm
 
-__all__ = ["ClassifierReport", "evaluate_classifier", "write_report"]
+__all__ = [
+    "ClassifierReport",
+    "evaluate_classifier",
+    "fit_patient_combiner",
+    "patient_columns",
+    "patient_table",
+    "write_report",
+]
 
 
 @dataclass
@@ -306,3 +313,128 @@ def write_report(
     fig.savefig(paths["figure"], dpi=120, bbox_inches="tight")
     plt.close(fig)
     return paths
+
+
+def patient_table(data, slice_scores, clinical=None) -> dict:
+    """One row per patient: the image evidence (the highest slice probability), the
+    patient's label and split, and optional clinical variables.
+
+    Parameters
+    ----------
+    data : SliceSet
+        Slices with patient ids and labels; a split if the table is to be used by
+        :func:`fit_patient_combiner`.
+    slice_scores : array_like
+        One model probability per slice of ``data``.
+    clinical : dict of str to array_like, optional
+        Per-patient variables in the order of the sorted patient ids (the order of the
+        returned ``patient_id``), e.g. from :func:`medtutor.data.simulate_clinical`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``patient_id``, ``split`` (or ``None``), ``label`` (1 if any slice is
+        positive), ``image`` (highest slice score) and one entry per clinical variable.
+
+    Raises
+    ------
+    ValueError
+        A score count that differs from the slice count, or a clinical variable of
+        the wrong length.
+
+    Notes
+    -----
+    Taught in: :doc:`ch5b_deployment_features`.
+    """
+    scores = np.asarray(slice_scores, dtype=float).ravel()
+    if scores.size != len(data):
+        raise ValueError(f"{scores.size} scores for {len(data)} slices")
+    ids, inverse = np.unique(data.patient_ids, return_inverse=True)
+    image = np.full(ids.size, -np.inf)
+    np.maximum.at(image, inverse, scores)
+    label = np.zeros(ids.size, dtype=int)
+    np.maximum.at(label, inverse, np.asarray(data.labels, dtype=int))
+    split = None
+    if data.split is not None:
+        split = np.empty(ids.size, dtype=object)
+        split[inverse] = data.split
+        split = split.astype(str)
+    table = {"patient_id": ids, "split": split, "label": label, "image": image}
+    for name, values in (clinical or {}).items():
+        values = np.asarray(values)
+        if values.shape != (ids.size,):
+            raise ValueError(
+                f"clinical variable {name!r} has {values.size} values for "
+                f"{ids.size} patients"
+            )
+        table[name] = values
+    return table
+
+
+def fit_patient_combiner(table: dict, columns, *, fit_split: str = "val"):
+    """A logistic regression on patient-level columns, fitted on validation patients.
+
+    The image column holds the network's probabilities. On the patients it trained on,
+    those are optimistic (the network has seen their labels), so a combiner fitted there
+    learns to trust the image more than it deserves. It is fitted here on the
+    validation patients only, which the network never trained on, and the test patients
+    stay untouched for the evaluation.
+
+    Parameters
+    ----------
+    table : dict
+        From :func:`patient_table`, with a split.
+    columns : sequence of str
+        Names of the table's columns to use as inputs, e.g. ``["image", "age"]``.
+    fit_split : str
+        The split to fit on; ``"train"`` and ``"test"`` are refused.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        ``StandardScaler`` + ``LogisticRegression``, fitted; call
+        ``predict_proba(patient_columns(table, columns, "test"))[:, 1]``.
+
+    Raises
+    ------
+    ValueError
+        ``fit_split`` is "train" or "test", the table has no split, a column is
+        unknown, or the fitting patients hold a single class.
+
+    Notes
+    -----
+    Taught in: :doc:`ch5b_deployment_features`.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if fit_split in ("train", "test"):
+        raise ValueError(
+            f"fit_split={fit_split!r}: fit the combiner on patients the network did "
+            "not train on and that the evaluation does not use (the validation split)"
+        )
+    x = patient_columns(table, columns, fit_split)
+    y = table["label"][table["split"] == fit_split]
+    if np.unique(y).size < 2:
+        raise ValueError(f"the {fit_split!r} patients hold a single class")
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    return model.fit(x, y)
+
+
+def patient_columns(table: dict, columns, split: str) -> np.ndarray:
+    """The ``(patients, columns)`` matrix of one split of a :func:`patient_table`.
+
+    Notes
+    -----
+    Taught in: :doc:`ch5b_deployment_features`.
+    """
+    if table.get("split") is None:
+        raise ValueError("the patient table has no split: build it from split data")
+    unknown = [c for c in columns if c not in table or c in ("split", "patient_id")]
+    if unknown:
+        raise ValueError(f"unknown column(s) {unknown}; the table has {sorted(table)}")
+    rows = table["split"] == split
+    if not rows.any():
+        raise ValueError(f"no patients in split {split!r}")
+    return np.column_stack([np.asarray(table[c], dtype=float)[rows] for c in columns])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -103,3 +104,57 @@ def test_rates_carry_patient_bootstrap_intervals(scored):
     assert report.rate_intervals["sensitivity"]["value"] == report.test["sensitivity"]
     assert "test sensitivity" in report.summary()
     assert "sensitivity (95% CI" in report.to_markdown()
+
+
+@pytest.fixture(scope="module")
+def split_slices():
+    from medtutor.data import make_liver_dataset, patient_split
+
+    data = make_liver_dataset(n_patients=40, slices_per_patient=3, size=32, seed=2)
+    return data.with_split(patient_split(data, seed=2))
+
+
+def test_patient_table_takes_the_highest_slice_and_any_label(split_slices):
+    from medtutor.evaluate import patient_table
+
+    data = split_slices
+    scores = np.random.default_rng(0).random(len(data))
+    table = patient_table(data, scores, {"age": np.arange(40.0)})
+    for i, pid in enumerate(table["patient_id"]):
+        rows = data.patient_ids == pid
+        assert table["image"][i] == scores[rows].max()
+        assert table["label"][i] == data.labels[rows].max()
+        assert table["split"][i] == data.split[rows][0]
+    assert table["age"][5] == 5.0
+    with pytest.raises(ValueError, match="slices"):
+        patient_table(data, scores[:-1])
+    with pytest.raises(ValueError, match="'age' has 3 values for 40 patients"):
+        patient_table(data, scores, {"age": [1, 2, 3]})
+
+
+def test_combiner_never_sees_training_or_test_patients(split_slices):
+    from medtutor.evaluate import fit_patient_combiner, patient_table
+
+    data = split_slices
+    rng = np.random.default_rng(1)
+    table = patient_table(data, rng.random(len(data)), {"age": rng.normal(60, 10, 40)})
+    fitted = fit_patient_combiner(table, ["image", "age"])
+    # Poison every training and test patient: scores, clinical values and labels.
+    poisoned = {
+        k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in table.items()
+    }
+    outside = table["split"] != "val"
+    poisoned["image"][outside] = rng.random(outside.sum()) * 100
+    poisoned["age"][outside] = -1.0
+    poisoned["label"][outside] = 1 - poisoned["label"][outside]
+    refit = fit_patient_combiner(poisoned, ["image", "age"])
+    np.testing.assert_array_equal(fitted[-1].coef_, refit[-1].coef_)
+    np.testing.assert_array_equal(fitted[-1].intercept_, refit[-1].intercept_)
+    for bad in ("train", "test"):
+        with pytest.raises(ValueError, match="validation split"):
+            fit_patient_combiner(table, ["image"], fit_split=bad)
+    with pytest.raises(ValueError, match="unknown column"):
+        fit_patient_combiner(table, ["image", "cirrhosis"])
+    with pytest.raises(ValueError, match="no split"):
+        unsplit = dataclasses.replace(data, split=None)
+        fit_patient_combiner(patient_table(unsplit, data.labels), ["image"])

@@ -66,6 +66,9 @@ METRICS = {
     "ch5b_deployment_features.ipynb": {
         "test ROC-AUC (Keras)": "keras_auc",
         "int8 AUC change": "results['int8']['auc'] - results['float32']['auc']",
+        "hand-crafted, other scanner": "table['hand-crafted']['other scanner']['a']",
+        "CNN embedding, other scanner": "table['CNN embedding']['other scanner']['a']",
+        "image + clinical minus image only": "gain['difference']",
     },
 }
 
