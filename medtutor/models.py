@@ -131,6 +131,7 @@ def unet(
     base_filters: int = 16,
     out_channels: int = 1,
     batch_norm: bool = False,
+    skip_connections: bool = True,
     name: str = "unet",
 ):
     """A small U-Net: an encoder that halves the resolution ``depth`` times, a decoder
@@ -149,6 +150,11 @@ def unet(
     batch_norm : bool
         Batch normalisation after each convolution. Off by default: with small batches
         and few epochs its running statistics make validation scores jumpy.
+    skip_connections : bool
+        Concatenate each encoder level's output to the decoder at the same resolution
+        (the U-Net). ``False`` gives the same encoder and decoder without them (a plain
+        encoder-decoder with fewer weights in the decoder), for the ablation in chapter
+        4.2a.
     name : str
         Model name.
 
@@ -194,7 +200,8 @@ def unet(
         x = keras.layers.Conv2DTranspose(
             base_filters * 2**level, 2, strides=2, padding="same", name=f"up{level}"
         )(x)
-        x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        if skip_connections:
+            x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
         x = block(x, base_filters * 2**level, f"dec{level}")
     outputs = keras.layers.Conv2D(
         out_channels, 1, activation="sigmoid", dtype="float32", name="masks"

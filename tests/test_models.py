@@ -40,11 +40,26 @@ def test_article_cnn_batch_norm_keeps_the_shapes_and_drops_conv_biases():
     bn = article_cnn((32, 32, 1), batch_norm=True)
     assert bn.output_shape == plain.output_shape
     assert bn.get_layer("conv1").bias is None and bn.get_layer("conv2").bias is None
-    assert bn.get_layer("conv2_bn").output.shape == plain.get_layer("conv2").output.shape
+    conv2 = plain.get_layer("conv2").output.shape
+    assert bn.get_layer("conv2_bn").output.shape == conv2
     names = [layer.name for layer in bn.layers]
     assert names.index("conv1_bn") < names.index("conv1_relu") < names.index("pool1")
     # Conv biases (32 + 64) go, each normalisation adds 4 values per channel.
     assert bn.count_params() == plain.count_params() - 96 + 4 * 96
+
+
+def test_unet_without_skip_connections():
+    with_skips = unet((32, 32, 1), depth=2, base_filters=4)
+    plain = unet((32, 32, 1), depth=2, base_filters=4, skip_connections=False)
+    assert plain.output_shape == with_skips.output_shape
+    names = {layer.name for layer in plain.layers}
+    assert not {"skip0", "skip1"} & names and {"skip0", "skip1"} <= {
+        layer.name for layer in with_skips.layers
+    }
+    # Without the concatenation, each decoder level's first convolution sees only the
+    # upsampled channels: 3 * 3 * (4 * 2**level) * (4 * 2**level) fewer weights.
+    missing = sum(9 * (4 * 2**level) ** 2 for level in (0, 1))
+    assert with_skips.count_params() - plain.count_params() == missing
 
 
 def test_image_models_shapes():

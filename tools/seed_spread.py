@@ -49,10 +49,20 @@ METRICS = {
     "ch4_2a_segmentation.ipynb": {
         "liver Dice": "liver_dice.mean()",
         "lesion Dice (slices with a lesion)": "lesion_dice[has_lesion].mean()",
+        "lesion-wise recall": "detected.mean()",
+        "ablation, U-Net lesion Dice": "ablations['U-Net']['lesion Dice'].mean()",
+        "ablation, no skips lesion Dice": (
+            "ablations['no skip connections']['lesion Dice'].mean()"
+        ),
+        "ablation, cross-entropy lesion Dice": (
+            "ablations['cross-entropy only']['lesion Dice'].mean()"
+        ),
     },
     "ch4_2b_restoration.ipynb": {
         "denoising gain over noisy input (dB)": "cnn - base",
         "super-resolution gain over bicubic (dB)": "gain",
+        "synthesis: U-Net minus lookup table (dB)": "synth_gain['difference']",
+        "synthesis: lesion / liver error": "lesion_error / liver_error",
     },
     "ch5a_imbalance_metrics.ipynb": {
         **{

@@ -21,6 +21,8 @@ __all__ = [
     "draw_network",
     "draw_pooling",
     "draw_receptive_field",
+    "draw_subpixel",
+    "draw_unet",
 ]
 
 _HIGHLIGHT, _SOFT, _EDGE = "#d95f02", "#fdd9b5", "#555555"
@@ -410,5 +412,207 @@ def draw_network(model):
     ax.text(0.92, len(layers) + 0.05, "weights", ha="right", fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, len(layers) + 0.4)
+    fig.tight_layout()
+    return fig
+
+
+def draw_unet(model):
+    """A U-Net as its U: encoder levels down the left, the bottom, decoder levels up
+    the right, with each level's output shape and the skip connections across.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model built by :func:`medtutor.models.unet` (its layer names are read:
+        ``enc{k}_relu2``, ``bottom_relu2``, ``dec{k}_relu2`` and, where present,
+        ``skip{k}``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Taught in: :doc:`ch4_2a_segmentation`.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    names = {layer.name for layer in model.layers}
+    depth = sum(1 for n in names if n.startswith("enc") and n.endswith("_relu2"))
+
+    def shape(name):
+        return " x ".join(str(d) for d in model.get_layer(name).output.shape[1:])
+
+    fig, ax = _figure(7.2, 1.0 * depth + 1.9)
+    width, height = 1.9, 0.62
+    arrow = {"arrowstyle": "->", "color": _EDGE, "lw": 0.9}
+
+    def box(x, y, text, colour, gid):
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, y - height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0.02",
+                facecolor=colour,
+                edgecolor=_EDGE,
+                lw=0.8,
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=10, gid=gid)
+
+    top = depth + 0.6
+    inputs = " x ".join(str(d) for d in model.inputs[0].shape[1:])
+    ax.text(1.2, top + 0.55, f"input {inputs}", ha="center", fontsize=10)
+    for level in range(depth):
+        y = depth - level
+        x_enc, x_dec = 1.2 + 0.55 * level, 6.8 - 0.55 * level
+        box(x_enc, y, shape(f"enc{level}_relu2"), "#a6cee3", "encoder")
+        box(x_dec, y, shape(f"dec{level}_relu2"), "#fdbf6f", "decoder")
+        ax.annotate(
+            "",
+            (x_enc + 0.55, y - 1 + height / 2),
+            (x_enc, y - height / 2),
+            arrowprops=arrow,
+        )
+        ax.annotate(
+            "",
+            (x_dec, y - height / 2 - 0.02),
+            (x_dec - 0.55, y - 1 + height / 2),
+            arrowprops=arrow,
+        )
+        if f"skip{level}" in names:
+            ax.annotate(
+                "",
+                (x_dec - width / 2, y),
+                (x_enc + width / 2, y),
+                arrowprops={**arrow, "linestyle": "--", "color": _HIGHLIGHT},
+                gid="skip",
+            )
+            ax.text(
+                (x_enc + x_dec) / 2,
+                y + 0.1,
+                "skip: concatenate",
+                ha="center",
+                fontsize=9,
+                color=_HIGHLIGHT,
+            )
+    box(4.0, 0, shape("bottom_relu2"), "#b2df8a", "bottom")
+    ax.text(
+        1.2 + 0.55 * (depth - 0.5) - 0.75,
+        0.5,
+        "max pool\n(halves)",
+        ha="right",
+        va="center",
+        fontsize=9,
+    )
+    ax.text(
+        6.8 - 0.55 * (depth - 0.5) + 0.75,
+        0.5,
+        "transposed conv\n(doubles)",
+        ha="left",
+        va="center",
+        fontsize=9,
+    )
+    ax.text(
+        6.8,
+        top + 0.55,
+        "output " + shape("masks") + " (sigmoid)",
+        ha="center",
+        fontsize=10,
+    )
+    ax.annotate("", (1.2, depth + height / 2), (1.2, top + 0.45), arrowprops=arrow)
+    ax.annotate("", (6.8, top + 0.45), (6.8, depth + height / 2), arrowprops=arrow)
+    ax.set_xlim(-0.2, 8.2)
+    ax.set_ylim(-0.6, top + 0.9)
+    fig.tight_layout()
+    return fig
+
+
+def draw_subpixel(scale: int = 2, size: int = 3):
+    """Sub-pixel convolution's last step, depth-to-space: ``scale**2`` feature maps of
+    ``size x size`` pixels interleaved into one image ``scale`` times larger.
+
+    Every output pixel is labelled with the channel and the input pixel it comes from;
+    the arrangement is computed by ``tf.nn.depth_to_space``, the operation the model
+    uses.
+
+    Parameters
+    ----------
+    scale : int
+        Upscaling factor (2 to 4).
+    size : int
+        Side of each input feature map (2 to 4).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Taught in: :doc:`ch4_2b_restoration`.
+    """
+    import matplotlib.pyplot as plt
+
+    from medtutor.runtime import import_tensorflow
+
+    if not (2 <= scale <= 4 and 2 <= size <= 4):
+        raise ValueError(f"scale and size must be 2 to 4, got {scale} and {size}")
+    tf = import_tensorflow()
+    channels = scale**2
+    # Code each value as channel * 100 + row * 10 + column, then rearrange.
+    c, i, j = np.meshgrid(
+        np.arange(channels), np.arange(size), np.arange(size), indexing="ij"
+    )
+    codes = (c * 100 + i * 10 + j).transpose(1, 2, 0)[None].astype("int32")
+    out = tf.nn.depth_to_space(codes, scale).numpy()[0, ..., 0]
+    colours = plt.get_cmap("tab10" if channels <= 10 else "tab20")
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(7.2, 3.4), gridspec_kw={"width_ratios": [1, 1.1]}
+    )
+    for ax in (left, right):
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    # Left: the channels as a stack of small grids.
+    for ch in range(channels):
+        ox, oy = (ch % scale) * (size + 0.6), -(ch // scale) * (size + 0.9)
+        for a in range(size):
+            for b in range(size):
+                left.add_patch(
+                    plt.Rectangle(
+                        (ox + b, oy - a),
+                        1,
+                        1,
+                        facecolor=colours(ch),
+                        alpha=0.55,
+                        edgecolor="white",
+                    )
+                )
+        left.text(ox + size / 2, oy + 1.15, f"channel {ch}", ha="center", fontsize=9)
+    left.set_xlim(-0.3, scale * (size + 0.6))
+    left.set_ylim(-(scale - 1) * (size + 0.9) - size + 0.7, 1.7)
+    left.set_title(f"{channels} feature maps, {size} x {size}", fontsize=10)
+    n = size * scale
+    for a in range(n):
+        for b in range(n):
+            code = int(out[a, b])
+            ch, pi, pj = code // 100, code // 10 % 10, code % 10
+            right.add_patch(
+                plt.Rectangle(
+                    (b, -a), 1, 1, facecolor=colours(ch), alpha=0.55, edgecolor="white"
+                )
+            )
+            right.text(
+                b + 0.5,
+                -a + 0.5,
+                f"{pi},{pj}",
+                ha="center",
+                va="center",
+                fontsize=8 if n <= 8 else 6,
+                gid=f"px{a}_{b}:{ch}",
+            )
+    right.set_xlim(0, n)
+    right.set_ylim(-n + 1, 1)
+    right.set_title(f"depth-to-space: one {n} x {n} image", fontsize=10)
     fig.tight_layout()
     return fig

@@ -9,6 +9,7 @@ paragraph, and names a key that the notebook glues.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -101,6 +102,45 @@ def test_glue_roles_are_page_qualified_and_glued(name):
             )
             key = rest.split(":", 1)[0]
             assert key in keys, f"{name}: glue key {key!r} is never glued"
+
+
+def glued_values(name: str) -> dict[str, str]:
+    """Each glued key's stored ``text/plain`` form."""
+    values = {}
+    for cell in notebook(name)["cells"]:
+        for out in cell.get("outputs", []):
+            scrap = out.get("metadata", {}).get("scrapbook", {})
+            if "name" in scrap:
+                data = out.get("data", {})
+                text = data.get("application/papermill.record/text/plain") or data.get(
+                    "text/plain", ""
+                )
+                values[scrap["name"]] = "".join(text)
+    return values
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_glue_roles_have_a_format_that_fits_the_value(name):
+    # MyST-NB reads `page::key` without a format as key "page:"; and it formats a number
+    # only if its stored text is a Python literal (not "np.float64(0.5)").
+    values = glued_values(name)
+    for text in prose(name):
+        for content in GLUE_ROLE.findall(text):
+            _, _, rest = content.partition("::")
+            key, sep, fmt = rest.partition(":")
+            assert sep and fmt, f"{name}: glue role `{content}` needs a format (:s, :d)"
+            stored = values.get(key, "")
+            try:
+                value = ast.literal_eval(stored)
+            except (ValueError, SyntaxError):
+                value = None
+            if fmt == "s":
+                continue
+            assert isinstance(value, (int, float)), (
+                f"{name}: `{content}` formats {stored!r}, which is not a plain number; "
+                "glue float(...) or int(...)"
+            )
+            format(value, fmt)
 
 
 def test_the_rule_sees_typed_numbers_and_ignores_maths_and_code():

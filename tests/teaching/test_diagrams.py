@@ -85,3 +85,41 @@ def test_network_lists_every_layer_with_its_output_shape():
     assert shapes[1:] == [
         " x ".join(str(d) for d in la.output.shape[1:]) for la in model.layers
     ]
+
+
+@pytest.mark.parametrize("skips", [True, False])
+def test_unet_diagram_shows_every_level_shape_and_the_skips(skips):
+    import_tensorflow()
+    from medtutor.models import unet
+    from medtutor.teaching import draw_unet
+
+    model = unet((32, 32, 1), depth=2, base_filters=4, skip_connections=skips)
+    ax = draw_unet(model).axes[0]
+    texts = {t.get_gid(): [] for t in ax.texts}
+    for t in ax.texts:
+        texts[t.get_gid()].append(t.get_text())
+
+    def shape(name):
+        return " x ".join(str(d) for d in model.get_layer(name).output.shape[1:])
+
+    assert texts["encoder"] == [shape("enc0_relu2"), shape("enc1_relu2")]
+    assert texts["decoder"] == [shape("dec0_relu2"), shape("dec1_relu2")]
+    assert texts["bottom"] == ["8 x 8 x 16"]
+    skip_arrows = [c for c in ax.get_children() if c.get_gid() == "skip"]
+    assert len(skip_arrows) == (2 if skips else 0)
+
+
+def test_subpixel_diagram_follows_depth_to_space():
+    from medtutor.teaching import draw_subpixel
+
+    ax = draw_subpixel(scale=2, size=3).axes[1]
+    labelled = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    assert len(labelled) == 36
+    # Pixel (a, b) of the output comes from channel (a % 2) * 2 + b % 2, input pixel
+    # (a // 2, b // 2): the definition of depth-to-space (pixel shuffle).
+    for a in range(6):
+        for b in range(6):
+            key = f"px{a}_{b}:{(a % 2) * 2 + b % 2}"
+            assert labelled[key] == f"{a // 2},{b // 2}"
+    with pytest.raises(ValueError, match="scale and size"):
+        draw_subpixel(scale=5)

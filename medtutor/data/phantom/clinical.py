@@ -1,12 +1,12 @@
 """Simulated clinical variables for the "intelligent healthcare" toy example.
 
-The phantom's tumours are hypo-attenuating lesions in an enhanced liver, the portal-venous
-look of metastases (most often from colorectal cancer), not of a hepatocellular
-carcinoma. The variables therefore stand for what a radiologist knows when staging a
-patient for liver metastases: age, whether a primary cancer is already known, and a
-serum marker of colorectal cancer (CEA). Their sizes are invented; they exist to show how
-image and clinical features combine and where such a model can fool you. They are not
-medical knowledge.
+The phantom's tumours are hypo-attenuating lesions in an enhanced liver, the
+portal-venous look of metastases (most often from colorectal cancer), not of a
+hepatocellular carcinoma. The variables therefore stand for what a radiologist knows
+when staging a patient for liver metastases: age, whether a primary cancer is already
+known, and a serum marker of colorectal cancer (CEA). Their sizes are invented; they
+exist to show how image and clinical features combine and where such a model can fool
+you. They are not medical knowledge.
 """
 
 from __future__ import annotations
