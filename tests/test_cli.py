@@ -218,3 +218,25 @@ def test_versions_lists_the_libraries(capsys):
     assert main(["versions"]) == 0
     out = capsys.readouterr().out
     assert "tensorflow" in out and "keras" in out
+
+
+def test_fetch_lists_the_sets_and_refuses_unknown_names(capsys):
+    from medtutor.cli import EXIT_DATA
+    from medtutor.data.real import DATASETS
+
+    assert main(["fetch", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in DATASETS)
+    assert "apt-get download mricron-data=" in listed
+    assert main(["fetch", "colin27", "liver"]) == EXIT_DATA
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "medtutor: error: unknown data set(s) liver; 'medtutor fetch --list' lists them"
+    ]
+
+
+def test_fetch_prints_the_cached_folder(capsys):
+    from medtutor.data.real import data_home
+
+    assert main(["fetch", "itk_t1"]) == 0
+    assert capsys.readouterr().out.strip() == str(data_home() / "itk_t1")

@@ -73,14 +73,23 @@ def _to_units(ds, stored) -> tuple[np.ndarray, str]:
     return values, units
 
 
-def _pixel_spacing(ds, path) -> tuple[float, float]:
-    spacing = ds.get("PixelSpacing") or ds.get("ImagerPixelSpacing")
-    if spacing is None:
-        raise DataError(f"{path}: no PixelSpacing; the physical pixel size is unknown")
-    return float(spacing[0]), float(spacing[1])
+def _pixel_spacing(ds, path, override=None) -> tuple[float, float]:
+    if override is not None:
+        return float(override[0]), float(override[1])
+    for tag in ("PixelSpacing", "ImagerPixelSpacing"):
+        spacing = ds.get(tag)
+        if spacing is not None and len(spacing) == 2 and min(map(float, spacing)) > 0:
+            return float(spacing[0]), float(spacing[1])
+    raise DataError(
+        f"{path}: PixelSpacing is missing or zero, so the physical pixel size is "
+        "unknown; pass spacing=(row_mm, column_mm) if you know it, or (1.0, 1.0) to "
+        "work in pixels"
+    )
 
 
-def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Scan:
+def read_dicom(
+    path: str | os.PathLike, *, series_uid: str | None = None, spacing=None
+) -> Scan:
     """Read a DICOM file (2D) or a folder holding one series (3D) in physical units.
 
     Parameters
@@ -90,6 +99,9 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
         names, any order).
     series_uid : str, optional
         Which series to read when the folder holds several.
+    spacing : (float, float), optional
+        In-plane ``(row, column)`` spacing in mm to use instead of the file's, for files
+        whose ``PixelSpacing`` is missing or zero (some radiographs).
 
     Returns
     -------
@@ -117,7 +129,7 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
         values, units = _to_units(ds, stored)
         return Scan(
             values,
-            _pixel_spacing(ds, path),
+            _pixel_spacing(ds, path, spacing),
             modality=str(ds.get("Modality", "unknown")),
             units=units,
             meta={"file": path.name, "patient_id": str(ds.get("PatientID", ""))},
@@ -176,7 +188,7 @@ def read_dicom(path: str | os.PathLike, *, series_uid: str | None = None) -> Sca
     for _, ds, stored in slices:
         values, units = _to_units(ds, stored)
         volume.append(values)
-    row, col = _pixel_spacing(first, slices[0][0])
+    row, col = _pixel_spacing(first, slices[0][0], spacing)
     return Scan(
         np.stack(volume),
         (dz, row, col),

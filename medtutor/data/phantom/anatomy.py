@@ -40,9 +40,11 @@ def liver_profile(t: float) -> float:
     Returns
     -------
     float
-        Scale of the liver's in-plane semi-axes, 0.15 to 1.
+        Scale of the liver's in-plane semi-axes, 0.15 to 1; NaN beyond the inferior
+        tip (``t`` above about 1.02), which leaves no liver on such a slice.
     """
-    return float(np.clip(np.sin(np.pi * (0.08 + 0.9 * t)) ** 0.6, 0.15, 1.0))
+    with np.errstate(invalid="ignore"):  # a negative sine past the tip gives NaN
+        return float(np.clip(np.sin(np.pi * (0.08 + 0.9 * t)) ** 0.6, 0.15, 1.0))
 
 
 def structure_masks(p: Patient, t: float, X, Y, spacing: float) -> dict:
