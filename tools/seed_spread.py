@@ -64,6 +64,11 @@ METRICS = {
         "synthesis: U-Net minus lookup table (dB)": "synth_gain['difference']",
         "synthesis: lesion / liver error": "lesion_error / liver_error",
     },
+    "ch4_3_real_scans.ipynb": {
+        "brain extraction, U-Net Dice (other head)": "unet_s['Dice'].mean()",
+        "brain extraction, classical Dice": "base_s['Dice'].mean()",
+        "U-Net minus classical HD95 (mm, lower is better)": "-hd_gain['difference']",
+    },
     "ch5a_imbalance_metrics.ipynb": {
         **{
             f"{name} {label}": f"rows[{name!r}][{key!r}]['a']"
@@ -151,7 +156,8 @@ def table(results: dict) -> list[str]:
             )
         for seed, r in zip(SEEDS, runs, strict=True):
             if "error" in r:
-                lines.append(f"| `{name}` | seed {seed} stopped: {r['error']} | |")
+                error = re.sub(r"\x1b\[[0-9;]*m", "", r["error"])  # no ANSI colours
+                lines.append(f"| `{name}` | seed {seed} stopped: {error} | |")
     return lines
 
 
@@ -159,9 +165,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="rerun only these notebooks; the others keep their results from the "
+        "JSON file stored beside --out",
+    )
     args = parser.parse_args()
+    store = args.out.with_suffix(".json")
     results = {}
+    if args.only:
+        unknown = sorted(set(args.only) - set(METRICS))
+        if unknown:
+            raise SystemExit(f"not in METRICS: {', '.join(unknown)}")
+        if not store.is_file():
+            raise SystemExit(f"{store}: no earlier results; run without --only first")
+        results = json.loads(store.read_text())
     for name in METRICS:
+        if args.only and name not in args.only and name in results:
+            continue
         path = args.folder / name
         results[name] = []
         for seed in SEEDS:
@@ -180,6 +203,8 @@ def main() -> int:
         *table(results),
     ]
     write_markdown(args.out, lines)
+    results = {name: results[name] for name in METRICS if name in results}
+    store.write_text(json.dumps(results, indent=1) + "\n")
     return 0
 
 
