@@ -75,7 +75,7 @@ METRICS = {
             for name in ("naive", "class weights", "oversampling", "focal loss")
             for key, label in (("roc_auc", "ROC-AUC"), ("average_precision", "PR-AUC"))
         },
-        "naive: precision at the moved threshold": "full['ppv']",
+        "best-ranking model: precision at the moved threshold": "full['ppv']",
         "Brier after Platt scaling": "cal['Platt scaling']['brier']",
     },
     "ch5b_deployment_features.ipynb": {
