@@ -72,14 +72,19 @@ def result_like_numbers(text: str) -> list[str]:
     return RESULT_LIKE.findall(text)
 
 
-def glued_keys(name: str) -> set[str]:
-    keys = set()
+def glued_values(name: str) -> dict[str, str]:
+    """Each glued key's stored ``text/plain`` form."""
+    values = {}
     for cell in notebook(name)["cells"]:
         for out in cell.get("outputs", []):
             scrap = out.get("metadata", {}).get("scrapbook", {})
             if "name" in scrap:
-                keys.add(scrap["name"])
-    return keys
+                data = out.get("data", {})
+                text = data.get("application/papermill.record/text/plain") or data.get(
+                    "text/plain", ""
+                )
+                values[scrap["name"]] = "".join(text)
+    return values
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -95,7 +100,7 @@ def test_prose_types_no_result_numbers(name):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_glue_roles_are_page_qualified_and_glued(name):
-    keys = glued_keys(name)
+    keys = set(glued_values(name))
     for text in prose(name):
         for content in GLUE_ROLE.findall(text):
             page, sep, rest = content.partition("::")
@@ -104,21 +109,6 @@ def test_glue_roles_are_page_qualified_and_glued(name):
             )
             key = rest.split(":", 1)[0]
             assert key in keys, f"{name}: glue key {key!r} is never glued"
-
-
-def glued_values(name: str) -> dict[str, str]:
-    """Each glued key's stored ``text/plain`` form."""
-    values = {}
-    for cell in notebook(name)["cells"]:
-        for out in cell.get("outputs", []):
-            scrap = out.get("metadata", {}).get("scrapbook", {})
-            if "name" in scrap:
-                data = out.get("data", {})
-                text = data.get("application/papermill.record/text/plain") or data.get(
-                    "text/plain", ""
-                )
-                values[scrap["name"]] = "".join(text)
-    return values
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
