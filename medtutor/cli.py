@@ -44,6 +44,14 @@ def _load(data: Path):
     slices = load_slices(data)
     if slices.split is None:
         slices = slices.with_split(patient_split(slices))
+    if len(slices.class_names) != 2:
+        raise CliError(
+            f"{data}: {len(slices.class_names)} classes "
+            f"({', '.join(slices.class_names[:4])}"
+            f"{', ...' if len(slices.class_names) > 4 else ''}); the case-study CNN "
+            "tells two classes apart: make a two-class set with SliceSet.as_binary "
+            "and write_medmnist first (see 'Using your own data')"
+        )
     for part in ("train", "val", "test"):
         if not (slices.split == part).any():
             raise CliError(f"{data}: the {part} split is empty")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from medtutor.cli import main
@@ -110,6 +111,47 @@ def test_train_on_npz(workspace):
         == 0
     )
     assert (workspace / "run_npz" / "model.keras").is_file()
+
+
+def test_multi_class_data_is_refused_before_training(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    arrays = {}
+    for split, n in (("train", 30), ("val", 9), ("test", 9)):
+        arrays[f"{split}_images"] = rng.integers(0, 255, (n, 28, 28), dtype=np.uint8)
+        arrays[f"{split}_labels"] = (np.arange(n) % 11).reshape(-1, 1)
+    np.savez(tmp_path / "organamnist.npz", **arrays)
+    args = ["train", str(tmp_path / "organamnist.npz"), "--out", str(tmp_path / "r")]
+    assert main(args) == 3
+    line = one_error_line(capsys)
+    assert "organamnist.npz: 11 classes (class_0, class_1" in line
+    assert "SliceSet.as_binary" in line and not (tmp_path / "r").exists()
+
+
+def test_train_on_a_folder_of_liver_volumes(tmp_path):
+    """An MSD-layout folder of NIfTI CT and label volumes trains like any other data."""
+    from medtutor.data import Scan, make_liver_dataset, write_nifti
+
+    data = make_liver_dataset(n_patients=12, slices_per_patient=3, size=32, seed=2)
+    root = tmp_path / "Task03_Liver"
+    (root / "imagesTr").mkdir(parents=True)
+    (root / "labelsTr").mkdir()
+    for pid in np.unique(data.patient_ids):
+        rows = data.patient_ids == pid
+        seg = (
+            data.liver_masks[rows]
+            + data.lesion_masks[rows] * data.labels[rows, None, None]
+        )
+        spacing = (5.0, *data.spacing)
+        write_nifti(
+            Scan(data.images[rows], spacing), root / "imagesTr" / f"{pid}.nii.gz"
+        )
+        write_nifti(
+            Scan(seg.astype(np.float32), spacing), root / "labelsTr" / f"{pid}.nii.gz"
+        )
+    out = tmp_path / "run"
+    assert main(["train", str(root), "--out", str(out), "--epochs", "1"]) == 0
+    settings = json.loads((out / "threshold.json").read_text())
+    assert settings["image_shape"] == [64, 64]  # the case study's grid
 
 
 def one_error_line(capsys) -> str:

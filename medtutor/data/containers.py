@@ -137,6 +137,66 @@ class SliceSet:
         :func:`medtutor.data.patient_split`."""
         return replace(self, split=np.asarray(split))
 
+    def as_binary(self, positive, negative=None) -> SliceSet:
+        """A two-class copy: ``positive`` classes become label 1, ``negative`` label 0.
+
+        The case study's network, training and evaluation tell two classes apart;
+        this turns a multi-class set (e.g. MedMNIST's OrganAMNIST, 11 organs) into
+        such a task.
+
+        Parameters
+        ----------
+        positive : str or sequence of str
+            Class name(s) that become label 1.
+        negative : str or sequence of str, optional
+            Class name(s) that become label 0; by default every other class. Slices of
+            classes in neither list are dropped.
+
+        Returns
+        -------
+        SliceSet
+            Class names ``(negative names joined by "+" or "not_<positive>",
+            positive names joined by "+")``.
+
+        Raises
+        ------
+        DataError
+            An unknown class name, or a class in both lists.
+
+        Notes
+        -----
+        Taught in: :doc:`own_data`.
+        """
+
+        def names(value):
+            chosen = (value,) if isinstance(value, str) else tuple(value)
+            unknown = [c for c in chosen if c not in self.class_names]
+            if unknown or not chosen:
+                raise DataError(
+                    f"unknown class name(s) {unknown or chosen}; the classes are "
+                    f"{', '.join(self.class_names)}"
+                )
+            return chosen
+
+        pos = names(positive)
+        neg = (
+            tuple(c for c in self.class_names if c not in pos)
+            if negative is None
+            else names(negative)
+        )
+        if set(pos) & set(neg):
+            raise DataError(f"class(es) {sorted(set(pos) & set(neg))} in both lists")
+        index = {c: i for i, c in enumerate(self.class_names)}
+        is_pos = np.isin(self.labels, [index[c] for c in pos])
+        keep = is_pos | np.isin(self.labels, [index[c] for c in neg])
+        neg_name = "+".join(neg) if negative is not None else f"not_{'+'.join(pos)}"
+        part = self.subset(keep)
+        return replace(
+            part,
+            labels=is_pos[keep].astype(np.int64),
+            class_names=(neg_name, "+".join(pos)),
+        )
+
     def summary(self) -> str:
         """One line per split: slices, patients and class counts."""
         lines = []

@@ -87,3 +87,24 @@ def test_scan_validates_and_measures():
     with pytest.raises(DataError, match="mask 'liver'"):
         Scan(np.zeros((4, 4)), (1.0, 1.0), masks={"liver": np.zeros((4, 5))})
     assert Scan(np.zeros((10, 4, 5)), (2.5, 0.5, 1.0)).extent_mm == (25.0, 2.0, 5.0)
+
+
+def test_as_binary_one_against_the_rest_or_against_chosen_classes():
+    n = 12
+    data = SliceSet(
+        images=np.zeros((n, 4, 4), np.float32),
+        labels=np.arange(n) % 3,
+        patient_ids=np.array([f"p{i}" for i in range(n)]),
+        class_names=("liver", "kidney", "spleen"),
+    )
+    rest = data.as_binary("kidney")
+    assert rest.class_names == ("not_kidney", "kidney") and len(rest) == n
+    np.testing.assert_array_equal(rest.labels, (data.labels == 1).astype(int))
+    pair = data.as_binary(["spleen"], negative="liver")
+    assert pair.class_names == ("liver", "spleen") and len(pair) == 8
+    np.testing.assert_array_equal(pair.labels, data.labels[data.labels != 1] // 2)
+    assert list(pair.patient_ids) == [f"p{i}" for i in range(n) if i % 3 != 1]
+    with pytest.raises(DataError, match="unknown class name.*liver, kidney, spleen"):
+        data.as_binary("lung")
+    with pytest.raises(DataError, match="in both lists"):
+        data.as_binary("liver", negative=["liver", "kidney"])

@@ -1,5 +1,5 @@
-"""One entry point for slice data on disk: a folder in the article's layout or a
-MedMNIST ``.npz``.
+"""One entry point for slice data on disk: a folder in the article's layout, a
+MedMNIST ``.npz`` or a folder of LiTS/MSD liver CT volumes.
 
 """
 
@@ -11,13 +11,14 @@ from medtutor.data.containers import SliceSet
 from medtutor.data.errors import DataError
 from medtutor.data.io.folders import read_folder
 from medtutor.data.io.medmnist import read_medmnist
+from medtutor.data.io.volumes import read_liver_volumes
 
 __all__ = ["load_slices"]
 
 
 def load_slices(source) -> SliceSet:
-    """Return a :class:`SliceSet` from a SliceSet, an article-layout folder or a
-    MedMNIST ``.npz``.
+    """Return a :class:`SliceSet` from a SliceSet, an article-layout folder, a
+    MedMNIST ``.npz`` or a folder of liver CT volumes.
 
     This is the one line a reader changes to use their own data: ``data =
     load_slices("my_data")`` in place of ``data = make_liver_dataset(...)``.
@@ -26,8 +27,11 @@ def load_slices(source) -> SliceSet:
     ----------
     source : SliceSet or path-like
         A :class:`SliceSet` (returned as is), a folder in the article's layout
-        (:func:`medtutor.data.read_folder`) or an ``.npz`` file
-        (:func:`medtutor.data.read_medmnist`).
+        (:func:`medtutor.data.read_folder`), an ``.npz`` file
+        (:func:`medtutor.data.read_medmnist`), or a folder in the LiTS or MSD layout
+        (:func:`medtutor.data.find_liver_volumes`), read by
+        :func:`medtutor.data.read_liver_volumes` onto the case study's grid (64 pixels
+        over 220 mm, centred on the liver; call it yourself for another grid).
 
     Returns
     -------
@@ -46,11 +50,23 @@ def load_slices(source) -> SliceSet:
         return source
     path = os.fspath(source)
     if os.path.isdir(path):
+        if _is_volume_folder(path):
+            return read_liver_volumes(path, size=64, fov_mm=220.0)
         return read_folder(path)
     if path.endswith(".npz"):
         return read_medmnist(path)
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file or folder")
     raise DataError(
-        f"{path}: expected a folder in the article's layout or a MedMNIST .npz file"
+        f"{path}: expected a folder in the article's layout, a MedMNIST .npz file "
+        "or a folder of LiTS/MSD liver CT volumes"
+    )
+
+
+def _is_volume_folder(path: str) -> bool:
+    """A folder in the MSD layout (imagesTr/, labelsTr/) or holding LiTS volumes."""
+    if os.path.isdir(os.path.join(path, "imagesTr")):
+        return True
+    return any(
+        name.startswith("volume-") and ".nii" in name for name in os.listdir(path)
     )
