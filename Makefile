@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
 
-.PHONY: help install data test lint unit nbval repro book book-strict notebooks budget seeds repro-cost bench-data lock clean
+.PHONY: help install data test lint unit nbval repro book book-strict notebooks budget seeds repro-cost bench-data fetch-cost lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html/"
@@ -24,6 +24,7 @@ help:
 	@echo "make seeds      trained-model results over seeds 0-2 -> benchmarks/seed_spread.md"
 	@echo "make repro-cost training speed with and without the reproducible CPU settings"
 	@echo "make bench-data generator and PNG-reader speed -> benchmarks/data_benchmark.md"
+	@echo "make fetch-cost time to obtain the real scans -> benchmarks/fetch_cost.md"
 	@echo "make lock       re-resolve pyproject.toml and rewrite requirements-lock.txt and environment.yml"
 
 install: $(STAMP)
@@ -77,6 +78,9 @@ book-strict: install
 
 notebooks: install data
 	$(BIN)/python -m tools.nbrun book
+
+fetch-cost: install
+	$(BIN)/python -m tools.fetch_cost --out benchmarks/fetch_cost.md
 
 budget: install data
 	$(BIN)/python -m tools.budget book --out benchmarks/notebook_budget.md

@@ -23,9 +23,30 @@ def repository_url(config: Path = ROOT / "_config.yml") -> str:
     return yaml.safe_load(config.read_text())["repository"]["url"].rstrip("/")
 
 
-def colab_cell_source(url: str | None = None) -> str:
-    """Source of the first cell of every notebook."""
+REAL_DATA = "medtutor.data.real"  # notebooks that import it fetch real scans
+
+
+def uses_real_data(notebook: dict) -> bool:
+    """True when a notebook's code imports the real-data layer (chapter 4.3)."""
+    return any(
+        REAL_DATA in "".join(c["source"])
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+    )
+
+
+def colab_cell_source(url: str | None = None, *, real_data: bool = False) -> str:
+    """Source of the first cell of every notebook; ``real_data`` adds the refresh of
+    Ubuntu's package lists that ``apt-get download`` needs on Colab."""
     url = url or repository_url()
+    extra = (
+        """
+    # The real scans come from Debian/Ubuntu, PyPI and npm packages (medtutor fetch);
+    # Colab runs as root with stale package lists, which apt-get download reads.
+    subprocess.run(["apt-get", "update", "-qq"], check=True)"""
+        if real_data
+        else ""
+    )
     return f"""\
 # On Google Colab only: install medtutor from the book's repository. Colab already
 # has TensorFlow; Binder and local installs already have medtutor, so elsewhere this
@@ -38,7 +59,7 @@ if "google.colab" in sys.modules:
     pip = [sys.executable, "-m", "pip", "install", "-q"]
     package = "medtutor @ git+{url}"
     subprocess.run([*pip, "pydicom", "nibabel"], check=True)
-    subprocess.run([*pip, "--no-deps", package], check=True)"""
+    subprocess.run([*pip, "--no-deps", package], check=True){extra}"""
 
 
 def rewrite_first_cells(folder: Path = ROOT / "book") -> list[Path]:
@@ -46,9 +67,10 @@ def rewrite_first_cells(folder: Path = ROOT / "book") -> list[Path]:
     from tools.nbrun import notebooks_under
 
     changed = []
-    source = colab_cell_source().splitlines(keepends=True)
     for path in notebooks_under(folder):
         notebook = json.loads(path.read_text())
+        source = colab_cell_source(real_data=uses_real_data(notebook))
+        source = source.splitlines(keepends=True)
         first = notebook["cells"][0]
         if first["source"] != source:
             first["source"] = source

@@ -11,7 +11,12 @@ import pytest
 import yaml
 
 from tools.nbrun import notebooks_under
-from tools.nbtemplate import COLAB_TAGS, colab_cell_source, repository_url
+from tools.nbtemplate import (
+    COLAB_TAGS,
+    colab_cell_source,
+    repository_url,
+    uses_real_data,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,7 +68,10 @@ def test_every_notebook_is_in_the_table_of_contents_and_back():
 def test_first_cell_installs_medtutor_on_colab_only(path):
     first = cells(path)[0]
     assert first["cell_type"] == "code"
-    assert "".join(first["source"]) == colab_cell_source(repository_url()), (
+    real = uses_real_data(json.loads(path.read_text()))
+    assert "".join(first["source"]) == colab_cell_source(
+        repository_url(), real_data=real
+    ), (
         f"{path.name}: first cell differs from tools/nbtemplate.py (repository URL in "
         "_config.yml?)"
     )
@@ -149,3 +157,10 @@ def test_chapter_opens_with_a_chinese_summary_of_the_article(path):
     assert "(corrections.md)" in text
     chinese = len(re.findall(r"[\u4e00-\u9fff]", text))
     assert chinese >= 60, f"{path.name}: the box should be a Chinese summary"
+
+
+def test_colab_cell_refreshes_package_lists_only_where_real_scans_are_fetched():
+    real = [p.name for p in NOTEBOOKS if uses_real_data(json.loads(p.read_text()))]
+    assert real == ["ch4_3_real_scans.ipynb"]
+    assert "apt-get" in colab_cell_source("https://x.org/a/b", real_data=True)
+    assert "apt-get" not in colab_cell_source("https://x.org/a/b")

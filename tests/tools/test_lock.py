@@ -13,6 +13,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tools.lock import binder_data_pins
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -51,7 +53,12 @@ def test_environment_yml_carries_exactly_the_lock_pins():
     assert "python=3.11" in deps
     pip_section = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
     assert "-e ." in pip_section, "Binder must install medtutor itself"
-    env_reqs = sorted(str(Requirement(p)) for p in pip_section if p != "-e .")
+    data = set(binder_data_pins())
+    assert data == {"pydicom-data==1.0.0"} and data <= set(pip_section)
+    assert "nodejs" in deps, "npm pack needs Node.js on Binder"
+    env_reqs = sorted(
+        str(Requirement(p)) for p in pip_section if p != "-e ." and p not in data
+    )
     lock_reqs = sorted(str(r) for r in lock_requirements())
     assert env_reqs == lock_reqs, (
         "environment.yml and requirements-lock.txt differ: run `make lock`"

@@ -18,6 +18,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 from medtutor.data.errors import DataError
@@ -99,7 +100,24 @@ def _apt(ds: RealDataset, work: Path, folder: Path) -> Path:
     return work / "root"
 
 
+def _installed_wheel(ds: RealDataset) -> Path | None:
+    """The install root of the pinned version of ``ds.package`` when it is installed
+    (Binder installs ``pydicom-data`` from environment.yml) and holds every file."""
+    try:
+        dist = metadata.distribution(ds.package)
+    except metadata.PackageNotFoundError:
+        return None
+    root = Path(dist.locate_file(""))
+    if dist.version != ds.version or not all((root / m).is_file() for m in ds.files):
+        return None
+    return root
+
+
 def _pip(ds: RealDataset, work: Path, folder: Path) -> Path:
+    """Files of an installed wheel of the pinned version are used as they are;
+    otherwise the wheel is downloaded without its dependencies and unzipped."""
+    if (root := _installed_wheel(ds)) is not None:
+        return root
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "-q"]
     command += ["--only-binary=:all:", "-d", str(work), f"{ds.package}=={ds.version}"]
     _run(command, work, ds, folder)

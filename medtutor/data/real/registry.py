@@ -90,8 +90,9 @@ DATASETS = {
     for d in (
         RealDataset(
             name="colin27",
-            title="Colin27: one person's T1 MR head, averaged from 27 scans, 1 mm and "
-            "0.5 mm, with its brain-extracted version",
+            title="Colin27: one person's T1 MR head, averaged from 27 scans, at 1 mm "
+            "with its brain-extracted version; and a processed 0.5 mm brain image "
+            "(thresholded: darker voxels set to 0)",
             client="apt",
             package="mricron-data",
             version="1.2.20211006+dfsg-4",

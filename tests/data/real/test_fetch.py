@@ -152,3 +152,45 @@ def test_brain_mr_heads_have_their_masks():
     assert np.isfinite(other.array).all()
     with pytest.raises(DataError, match="resolution"):
         load_colin27(resolution=2.0)
+
+
+def test_an_installed_wheel_of_the_pinned_version_is_used_in_place(
+    monkeypatch, tmp_path
+):
+    """Binder installs pydicom-data from environment.yml: fetch copies its files and
+    runs no pip; another installed version is not trusted and pip download runs."""
+    monkeypatch.setenv("MEDTUTOR_DATA", str(tmp_path / "cache"))
+    monkeypatch.delenv("MEDTUTOR_OFFLINE", raising=False)
+    site = tmp_path / "site-packages"
+    for member, data in CONTENT.items():
+        (site / member).parent.mkdir(parents=True, exist_ok=True)
+        (site / member).write_bytes(data)
+    toy = RealDataset(
+        name="toy_pip",
+        title="two small files",
+        client="pip",
+        package="toy-data",
+        version="1.0",
+        files={k: _sha(v) for k, v in CONTENT.items()},
+    )
+    monkeypatch.setitem(DATASETS, "toy_pip", toy)
+    installed = {"version": "1.0"}
+
+    class Dist:
+        version = property(lambda self: installed["version"])
+
+        def locate_file(self, path):
+            return site / path
+
+    monkeypatch.setattr(download.metadata, "distribution", lambda name: Dist())
+    ran = []
+    monkeypatch.setattr(
+        download, "_run", lambda command, *a: ran.append(command) or 1 / 0
+    )
+    folder = fetch("toy_pip", progress=False)
+    assert (folder / "b.bin").read_bytes() == b"second file" and ran == []
+    shutil.rmtree(folder)
+    installed["version"] = "2.0"
+    with pytest.raises(ZeroDivisionError):
+        fetch("toy_pip", progress=False)
+    assert ran and ran[0][1:4] == ["-m", "pip", "download"]
