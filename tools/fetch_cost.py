@@ -83,7 +83,9 @@ def main() -> int:
         "fresh Python process (the registry's client, then a SHA-256 check of every "
         "file), then three times more from the cache (hash checks only; the median is "
         f"shown). Every time includes Python's start-up and import, {startup:.1f} s. "
-        "Download times depend on the network to the registry.",
+        "Download times depend on the network to the registry, and pip and npm keep "
+        "their own download caches, so on a machine that fetched before the first "
+        "time can be shorter than a truly first download.",
         "",
         "| set | package | size (MB) | first fetch | first (s) | cached (s) |",
         "|---|---|---:|---|---:|---:|",

@@ -68,6 +68,10 @@ METRICS = {
         "brain extraction, U-Net Dice (other head)": "unet_s['Dice'].mean()",
         "brain extraction, classical Dice": "base_s['Dice'].mean()",
         "U-Net minus classical HD95 (mm, lower is better)": "-hd_gain['difference']",
+        "super-resolution, network minus bicubic PSNR (dB)": (
+            "sr_gain['PSNR']['difference']"
+        ),
+        "super-resolution, lower CI bound of that gain (dB)": "sr_gain['PSNR']['low']",
     },
     "ch5a_imbalance_metrics.ipynb": {
         **{
