@@ -14,6 +14,8 @@ the labels: in BreastMNIST, label 1 means normal/benign.
 from __future__ import annotations
 
 import os
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -66,8 +68,13 @@ def read_medmnist(
     path = check_file(path)
     try:
         archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable .npz archive ({exc})") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(
+            f"{path}: not a readable .npz archive ({exc}); a truncated or interrupted "
+            "download looks like this: download it again"
+        ) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):  # a .npy renamed .npz
+        raise DataError(f"{path}: a single NumPy array, not an .npz archive of splits")
     with archive:
         keys = set(archive.files)
         stored_names = archive["class_names"] if "class_names" in keys else None
@@ -86,6 +93,11 @@ def read_medmnist(
             except ValueError as exc:  # object arrays need pickle, which is refused
                 raise DataError(
                     f"{path}: key of split {s!r} cannot be read without pickle ({exc})"
+                ) from None
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+                raise DataError(
+                    f"{path}: the {s} arrays are damaged ({exc}); a truncated or "
+                    "interrupted download looks like this: download it again"
                 ) from None
             if len(images) != len(labels):
                 raise DataError(
@@ -106,6 +118,19 @@ def read_medmnist(
                     f"{path}: {s}_images must be (N, H, W), got {images.shape}"
                 )
             labels = np.asarray(labels)
+            if labels.dtype.kind == "f":
+                fractional = ~np.isfinite(labels) | (labels != np.round(labels))
+                if fractional.any():
+                    bad = ", ".join(f"{v:g}" for v in labels[fractional][:3])
+                    raise DataError(
+                        f"{path}: {s}_labels must be whole class indices, found "
+                        f"{bad}: soft or probability labels are not supported"
+                    )
+            elif labels.dtype.kind not in "iub":
+                raise DataError(
+                    f"{path}: {s}_labels must be integer class indices, got dtype "
+                    f"{labels.dtype}"
+                )
             if labels.ndim == 2 and labels.shape[1] > 1:
                 raise DataError(
                     f"{path}: {s}_labels are multi-label {labels.shape}; "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,40 @@ def test_unreadable_files(tmp_path):
     (tmp_path / "junk.npz").write_bytes(b"junk")
     with pytest.raises(DataError, match="junk.npz"):
         read_medmnist(tmp_path / "junk.npz")
+
+
+def test_soft_labels_are_refused_not_rounded(tmp_path, ok):
+    soft = dict(ok, train_labels=np.array([[0.0], [0.7], [1.0]]))
+    with pytest.raises(DataError, match=r"soft.npz: train_labels .* found 0.7"):
+        read_medmnist(npz(tmp_path / "soft.npz", **soft))
+    text = dict(ok, test_labels=np.array([["a"], ["b"], ["c"]]))
+    with pytest.raises(DataError, match=r"test_labels must be integer .* dtype <U1"):
+        read_medmnist(npz(tmp_path / "text.npz", **text))
+
+
+def test_damaged_archives_say_so(tmp_path, ok):
+    """What an interrupted download looks like: one line naming the file, no
+    traceback."""
+    whole = npz(tmp_path / "whole.npz", **ok).read_bytes()
+    (tmp_path / "cut.npz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(DataError, match=r"cut.npz: .*download it again"):
+        read_medmnist(tmp_path / "cut.npz")
+    noisy = dict(ok, train_images=np.arange(3 * 28 * 28).reshape(3, 28, 28) % 251)
+    np.savez_compressed(tmp_path / "crc.npz", **noisy)
+    with zipfile.ZipFile(tmp_path / "crc.npz") as archive:
+        member = archive.getinfo("train_images.npy")
+    damaged = bytearray((tmp_path / "crc.npz").read_bytes())
+    middle = (
+        member.header_offset + 30 + len(member.filename) + member.compress_size // 2
+    )
+    damaged[middle] ^= 0xFF  # inside the member's compressed data
+    (tmp_path / "crc.npz").write_bytes(bytes(damaged))
+    with pytest.raises(DataError, match=r"crc.npz: .*download it again"):
+        read_medmnist(tmp_path / "crc.npz")
+    np.save(tmp_path / "array.npy", np.zeros(3))
+    (tmp_path / "array.npy").rename(tmp_path / "array.npz")
+    with pytest.raises(DataError, match=r"array.npz: a single NumPy array"):
+        read_medmnist(tmp_path / "array.npz")
+    (tmp_path / "empty.npz").write_bytes(b"")
+    with pytest.raises(DataError, match="empty.npz"):
+        read_medmnist(tmp_path / "empty.npz")
