@@ -13,27 +13,73 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from pathlib import Path
 
-EXIT_USAGE, EXIT_DATA, EXIT_INTERRUPTED = 2, 3, 130
+EXIT_USAGE, EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 70, 130
 
 
 class CliError(Exception):
     """An error reported to the user as one line."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (``medtutor: error: ...``, status 2)."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"medtutor: error: {message} (see {self.prog} --help)\n")
+
+
+def _whole(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number within [minimum, maximum]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum else f">= {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
+
+
+def _probability(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1 (NaN refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(value) and 0 < value < 1):
+        raise argparse.ArgumentTypeError(
+            f"must be a number strictly between 0 and 1, got {text}"
+        )
+    return value
+
+
 def _check_output(output: Path, data: Path | None = None) -> None:
-    """Refuse an output that exists or lies inside the input, before any work."""
-    if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise CliError(f"--out {output} already exists and is not an empty folder")
+    """Refuse an output that exists, lies inside (or is) the input, or cannot be
+    written, before any work."""
     if data is not None:
         out, src = output.resolve(), data.resolve()
-        if src.is_dir() and (out == src or src in out.parents):
+        if out == src or (src.is_dir() and src in out.parents):
             raise CliError(
-                f"--out {output} is inside the input folder {data}; medtutor never "
+                f"--out {output} is the input or inside it ({data}); medtutor never "
                 "writes into input data"
             )
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise CliError(f"--out {output} already exists and is not an empty folder")
+    parent = output.resolve().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise CliError(
+            f"--out {output}: cannot create it, {parent} is not a writable folder"
+        )
 
 
 def _load(data: Path):
@@ -53,8 +99,18 @@ def _load(data: Path):
             "and write_medmnist first (see 'Using your own data')"
         )
     for part in ("train", "val", "test"):
-        if not (slices.split == part).any():
+        labels = slices.labels[slices.split == part]
+        if not len(labels):
             raise CliError(f"{data}: the {part} split is empty")
+        missing = [
+            c for i, c in enumerate(slices.class_names) if not (labels == i).any()
+        ]
+        if missing:
+            raise CliError(
+                f"{data}: the {part} split has no {' or '.join(missing)} slices; "
+                "training, the operating point and the ROC curve need both classes in "
+                "every split"
+            )
     return slices
 
 
@@ -155,15 +211,21 @@ def cmd_evaluate(args) -> int:
             f"{run}: not a run folder (expected model.keras and threshold.json from "
             "'medtutor train')"
         )
+    settings = _read_settings(run / "threshold.json")
     data = _load(data_path)
-    settings = json.loads((run / "threshold.json").read_text())
     if list(data.image_shape) != settings["image_shape"]:
         raise CliError(
             f"the model expects {settings['image_shape']} images, {data_path} has "
             f"{list(data.image_shape)}"
         )
     keras = medtutor.import_tensorflow().keras
-    model = keras.models.load_model(run / "model.keras")
+    try:
+        model = keras.models.load_model(run / "model.keras")
+    except Exception as err:  # Keras raises several types for a damaged file
+        raise CliError(
+            f"{run / 'model.keras'}: not a readable Keras model "
+            f"({type(err).__name__}); train it again with 'medtutor train'"
+        ) from None
 
     def scores(split):
         batches = make_tf_dataset(data, split=split, window=settings["window"])
@@ -184,6 +246,24 @@ def cmd_evaluate(args) -> int:
     print(report.summary())
     print(f"report in {out}/")
     return 0
+
+
+def _read_settings(path: Path) -> dict:
+    """threshold.json of a run folder, checked field by field."""
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CliError(f"{path}: not valid JSON ({err}); train the run again") from None
+    needed = {"threshold": float, "window": str, "image_shape": list}
+    for key, kind in needed.items():
+        value = settings.get(key) if isinstance(settings, dict) else None
+        if isinstance(value, int) and kind is float:
+            value = float(value)
+        if not isinstance(value, kind):
+            raise CliError(f"{path}: missing or malformed {key!r}; train the run again")
+    if not 0 <= settings["threshold"] <= 1:
+        raise CliError(f"{path}: threshold {settings['threshold']} is not in [0, 1]")
+    return settings
 
 
 def cmd_fetch(args) -> int:
@@ -212,14 +292,19 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``medtutor`` command."""
     import medtutor
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="medtutor",
         description="Companion command line of the book; see 'Using your own data'.",
     )
     parser.add_argument(
         "--version", action="version", version=f"medtutor {medtutor.__version__}"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the full traceback of an error (for bug reports)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def print_versions(_args) -> int:
         for name, version in medtutor.versions().items():
@@ -246,9 +331,11 @@ def build_parser() -> argparse.ArgumentParser:
         "or a .npz path",
     )
     p.add_argument("--format", choices=("folder", "npz"), default="folder")
-    p.add_argument("--patients", type=int, default=250)
-    p.add_argument("--slices", type=int, default=8, help="slices per patient")
-    p.add_argument("--size", type=int, default=64, help="image side in pixels (32-256)")
+    p.add_argument("--patients", type=_whole(3), default=250)
+    p.add_argument("--slices", type=_whole(1), default=8, help="slices per patient")
+    p.add_argument(
+        "--size", type=_whole(32, 256), default=64, help="image side in pixels (32-256)"
+    )
     p.add_argument("--seed", type=int, default=0)
 
     p = command(
@@ -260,8 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
     p.add_argument("--out", required=True, help="run folder to create")
-    p.add_argument("--epochs", type=int, default=12)
-    p.add_argument("--patience", type=int, default=4)
+    p.add_argument("--epochs", type=_whole(1), default=12)
+    p.add_argument("--patience", type=_whole(0), default=4)
     p.add_argument(
         "--window",
         default="liver",
@@ -269,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sensitivity",
-        type=float,
+        type=_probability,
         default=0.9,
         help="target sensitivity of the operating point, chosen on validation",
     )
@@ -288,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="report folder to create")
     p.add_argument(
         "--bootstrap",
-        type=int,
+        type=_whole(10),
         default=1000,
         help="bootstrap samples for the AUC interval",
     )
@@ -309,19 +396,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
-    from medtutor.data import DataError
-
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_USAGE
         return args.func(args)
     except KeyboardInterrupt:
         print("medtutor: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (CliError, DataError, ValueError, OSError) as err:
+    except Exception as err:
+        known = (CliError, OSError) + _data_error()
+        if "args" in locals() and getattr(args, "debug", False):
+            raise
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        print(f"medtutor: error: {message}", file=sys.stderr)
-        return EXIT_DATA
+        if isinstance(err, known):
+            print(f"medtutor: error: {message}", file=sys.stderr)
+            return EXIT_DATA
+        print(
+            f"medtutor: internal error: {type(err).__name__}: {message}; rerun with "
+            "--debug and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _data_error() -> tuple:
+    from medtutor.data.errors import DataError
+
+    return (DataError,)

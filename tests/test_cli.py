@@ -213,7 +213,7 @@ def test_refuses_to_overwrite_or_write_into_input(workspace, capsys):
         )
         == 3
     )
-    assert "inside the input folder" in one_error_line(capsys)
+    assert "is the input or inside it" in one_error_line(capsys)
     assert main(["make-data", str(workspace / "data")]) == 3
     assert "not empty" in one_error_line(capsys)
 
@@ -282,3 +282,114 @@ def test_fetch_prints_the_cached_folder(capsys):
 
     assert main(["fetch", "itk_t1"]) == 0
     assert capsys.readouterr().out.strip() == str(data_home() / "itk_t1")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["train", "D", "--out", "R", "--epochs", "0"],
+            "--epochs: must be >= 1, got 0",
+        ),
+        (["train", "D", "--out", "R", "--epochs", "-1"], "--epochs: must be >= 1"),
+        (["train", "D", "--out", "R", "--epochs", "ten"], "not a whole number: 'ten'"),
+        (["train", "D", "--out", "R", "--patience", "-2"], "--patience: must be >= 0"),
+        (["train", "D", "--out", "R", "--sensitivity", "nan"], "strictly between 0"),
+        (["train", "D", "--out", "R", "--sensitivity", "1.5"], "strictly between 0"),
+        (["evaluate", "D", "--model", "M", "--out", "R", "--bootstrap", "5"], ">= 10"),
+        (["make-data", "R", "--size", "16"], "--size: must be from 32 to 256"),
+        (["make-data", "R", "--patients", "0"], "--patients: must be >= 3"),
+    ],
+)
+def test_bad_options_are_one_line_before_any_work(args, expected, tmp_path):
+    args = [str(tmp_path / a) if a in "DRM" else a for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "medtutor", *args], capture_output=True, text=True
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert lines[0].startswith("medtutor: error: argument") and expected in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_that_cannot_work_are_refused_first(workspace, tmp_path, capsys):
+    npz = workspace / "npz" / "liver.npz"
+    before = npz.read_bytes()
+    assert main(["train", str(npz), "--out", str(npz)]) == 3
+    assert "is the input or inside it" in one_error_line(capsys)
+    (tmp_path / "file").write_text("x")
+    assert main(["train", str(npz), "--out", str(tmp_path / "file" / "run")]) == 3
+    assert "cannot create it" in one_error_line(capsys)
+    assert npz.read_bytes() == before
+
+
+def test_a_split_without_one_class_is_refused(tmp_path, capsys):
+    arrays = {}
+    for split in ("train", "val", "test"):
+        arrays[f"{split}_images"] = np.zeros((6, 28, 28), np.uint8)
+        arrays[f"{split}_labels"] = np.array([[0], [1]] * 3)
+    arrays["val_labels"] = np.zeros((6, 1), np.int64)
+    np.savez(tmp_path / "one_class.npz", **arrays)
+    args = ["train", str(tmp_path / "one_class.npz"), "--out", str(tmp_path / "r")]
+    assert main(args) == 3
+    assert "the val split has no class_1 slices" in one_error_line(capsys)
+
+
+def test_damaged_run_files_are_named(workspace, tmp_path, capsys):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(workspace / "run", run)
+    base = ["evaluate", str(workspace / "data"), "--model", str(run)]
+    (run / "threshold.json").write_text('{"threshold": 0.4')
+    assert main([*base, "--out", str(tmp_path / "a")]) == 3
+    assert "threshold.json: not valid JSON" in one_error_line(capsys)
+    (run / "threshold.json").write_text('{"threshold": "high"}')
+    assert main([*base, "--out", str(tmp_path / "b")]) == 3
+    assert "threshold.json: missing or malformed 'threshold'" in one_error_line(capsys)
+    shutil.copy(workspace / "run" / "threshold.json", run / "threshold.json")
+    (run / "model.keras").write_bytes(b"PK not a zip")
+    assert main([*base, "--out", str(tmp_path / "c")]) == 3
+    assert "model.keras: not a readable Keras model" in one_error_line(capsys)
+    assert not [p for p in tmp_path.iterdir() if p.name != "run"]
+
+
+def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch, capsys):
+    import medtutor.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something nobody expected\nsecond line")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(
+        cli, "build_parser", lambda: _with_command(parser, "versions", broken)
+    )
+    assert cli.main(["versions"]) == cli.EXIT_INTERNAL
+    line = one_error_line_prefix(capsys, "medtutor: internal error: ")
+    assert "RuntimeError: something nobody expected; rerun with --debug" in line
+    with pytest.raises(RuntimeError):
+        cli.main(["--debug", "versions"])
+
+
+def test_ctrl_c_while_starting_is_a_clean_exit(monkeypatch, capsys):
+    import medtutor.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["versions"]) == cli.EXIT_INTERRUPTED
+    assert "interrupted; nothing was written" in capsys.readouterr().err
+
+
+def _with_command(parser, name, func):
+    """The parser with subcommand ``name`` bound to ``func``."""
+    for action in parser._subparsers._group_actions:
+        action.choices[name].set_defaults(func=func)
+    return parser
+
+
+def one_error_line_prefix(capsys, prefix) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(prefix), err
+    return err[0]
