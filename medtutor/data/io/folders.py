@@ -145,6 +145,29 @@ def _fingerprint(root: Path, rows, rgb: str, use_masks: bool) -> str:
     return h.hexdigest()[:24]
 
 
+def _check_one_bit_depth(root: Path, rows, arrays) -> None:
+    """One data set, one bit depth: an 8-bit image among 16-bit ones (an export in
+    another format, a JPEG renamed) would otherwise be read as -1024...-769 HU."""
+    depths = [a.dtype.itemsize for a in arrays]
+    if len(set(depths)) > 1:
+        common = max(set(depths), key=depths.count)
+        odd = next(i for i, d in enumerate(depths) if d != common)
+        raise DataError(
+            f"{root / rows[odd][0]}: {8 * depths[odd]}-bit, but "
+            f"{depths.count(common)} of the {len(depths)} images are "
+            f"{8 * common}-bit; one data set needs one bit depth: re-export the odd "
+            "files (16-bit PNGs store HU + 1024)"
+        )
+    meta_path = root / "dataset.json"
+    if depths and meta_path.is_file():
+        declared = json.loads(meta_path.read_text()).get("bit_depth")
+        if declared in (8, 16) and 8 * depths[0] != declared:
+            raise DataError(
+                f"{root / rows[0][0]}: {8 * depths[0]}-bit, but {meta_path} declares "
+                f"{declared}-bit images; fix dataset.json or re-export the images"
+            )
+
+
 def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
     """Decode every PNG (and mask) in parallel threads, or take them from the cache."""
     cache = None
@@ -187,6 +210,7 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
             results = list(pool.map(chunk, parts))
     arrays = [a for imgs, _ in results for a in imgs]
     mask_arrays = [m for _, ms in results for m in ms] if use_masks else None
+    _check_one_bit_depth(root, rows, arrays)
     if cache is not None:
         same = len({a.shape for a in arrays}) == 1
         payload = (

@@ -54,6 +54,11 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
         # One read: faster than Pillow's small reads.
         with Image.open(io.BytesIO(path.read_bytes())) as im:
             im.load()
+            if im.format != "PNG" and path.suffix.lower() == ".png":
+                raise DataError(
+                    f"{path}: a {im.format} file named .png; convert it to a real PNG "
+                    "(lossy formats such as JPEG alter pixel values)"
+                )
             mode = im.mode
             if mode not in _GRAY_MODES:
                 if rgb != "convert":

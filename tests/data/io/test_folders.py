@@ -216,3 +216,27 @@ def test_threads_decode_the_same_pixels(folder):
     four = read_folder(folder, workers=4)
     np.testing.assert_array_equal(one.images, four.images)
     np.testing.assert_array_equal(one.liver_masks, four.liver_masks)
+
+
+def test_an_8bit_image_in_a_16bit_hu_set_is_refused_not_read_as_air(folder):
+    """Read as 16-bit HU, an 8-bit image would become -1024...-769 HU."""
+    odd = next((folder / "train").rglob("*.png"))
+    Image.fromarray(np.full((64, 64), 200, np.uint8)).save(odd)
+    with pytest.raises(DataError, match=rf"{odd.name}: 8-bit, but .* are 16-bit"):
+        read_folder(folder)
+
+
+def test_dataset_json_bit_depth_must_match_the_images(tmp_path, small):
+    root = plain_folder(tmp_path, small)  # 8-bit images
+    meta = json.loads((root / "dataset.json").read_text())
+    (root / "dataset.json").write_text(json.dumps(dict(meta, bit_depth=16)))
+    with pytest.raises(DataError, match=r"8-bit, but .*dataset.json declares 16-bit"):
+        read_folder(root)
+
+
+def test_a_jpeg_named_png_is_refused(tmp_path, small):
+    root = plain_folder(tmp_path, small)
+    victim = next((root / "val").rglob("*.png"))
+    Image.fromarray(np.full((64, 64), 90, np.uint8)).save(victim, format="JPEG")
+    with pytest.raises(DataError, match=rf"{victim.name}: a JPEG file named .png"):
+        read_folder(root)
