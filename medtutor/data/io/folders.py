@@ -145,6 +145,63 @@ def _fingerprint(root: Path, rows, rgb: str, use_masks: bool) -> str:
     return h.hexdigest()[:24]
 
 
+def _check_rows(root: Path, rows, meta: dict, has_manifest: bool) -> None:
+    """What the rows say must make sense before any pixel is read: no file twice, no
+    patient in two splits, labels that index the classes without gaps, and no empty
+    class folder."""
+    source = root / "manifest.csv" if has_manifest else root
+    seen: dict[str, str] = {}
+    for r in rows:
+        if r[0] in seen:
+            raise DataError(
+                f"{source}: {r[0]} is listed twice ({seen[r[0]]} and {r[5]}); each "
+                "file belongs to one split"
+            )
+        seen[r[0]] = r[5]
+    splits_of: dict[str, set] = {}
+    for r in rows:
+        splits_of.setdefault(r[4], set()).add(r[5])
+    shared = sorted(p for p, s in splits_of.items() if len(s) > 1)
+    if shared:
+        where = " and ".join(sorted(splits_of[shared[0]]))
+        hint = (
+            "fix the patient_id column, or re-split with medtutor.data.patient_split"
+            if has_manifest
+            else "without a manifest the patient id is the file name up to its last "
+            "underscore: rename the files or write a manifest.csv"
+        )
+        raise DataError(
+            f"{source}: patient {shared[0]!r} is in {where}"
+            + (
+                f" ({len(shared)} patients in several splits)"
+                if len(shared) > 1
+                else ""
+            )
+            + f"; slices of one patient must stay in one split: {hint}"
+        )
+    labels = sorted({r[2] for r in rows})
+    names = meta.get("class_names")
+    if labels and labels[0] < 0:
+        raise DataError(f"{source}: negative label {labels[0]}")
+    if names:
+        if labels and labels[-1] >= len(names):
+            raise DataError(
+                f"{source}: label {labels[-1]} but dataset.json names only "
+                f"{len(names)} classes ({', '.join(names)})"
+            )
+    elif labels != list(range(len(labels))):
+        gaps = sorted(set(range(labels[-1] + 1)) - set(labels))
+        raise DataError(
+            f"{source}: labels {labels} skip {gaps}; labels must be 0, 1, ... without "
+            "gaps"
+            + (
+                " (an empty class folder shifts them: remove it)"
+                if not has_manifest
+                else " (or name every class in dataset.json's class_names)"
+            )
+        )
+
+
 def _check_one_bit_depth(root: Path, rows, arrays) -> None:
     """One data set, one bit depth: an 8-bit image among 16-bit ones (an export in
     another format, a JPEG renamed) would otherwise be read as -1024...-769 HU."""
@@ -330,6 +387,7 @@ def read_folder(
         if (root / "dataset.json").is_file()
         else {}
     )
+    _check_rows(root, rows, meta, has_manifest)
     target = (
         (size, size)
         if isinstance(size, int)

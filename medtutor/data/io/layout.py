@@ -56,6 +56,13 @@ def discover_files(root: Path) -> list[tuple[str, str, int, str, str, str]]:
                         s,
                     )
                 )
+    used = {r[3] for r in rows}
+    empty = [c for c in classes if c not in used]
+    if empty:
+        raise DataError(
+            f"{root}: class folder {empty[0]!r} holds no images in any split; remove "
+            "it (it would shift the class indices of the others)"
+        )
     return rows
 
 

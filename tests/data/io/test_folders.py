@@ -240,3 +240,74 @@ def test_a_jpeg_named_png_is_refused(tmp_path, small):
     Image.fromarray(np.full((64, 64), 90, np.uint8)).save(victim, format="JPEG")
     with pytest.raises(DataError, match=rf"{victim.name}: a JPEG file named .png"):
         read_folder(root)
+
+
+def _rewrite_manifest(folder, change):
+    """Apply ``change(rows)`` to manifest.csv's rows (dicts) and write it back."""
+    import csv
+
+    manifest = folder / "manifest.csv"
+    with open(manifest, newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    change(rows)
+    with open(manifest, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_same_file_or_patient_in_two_splits_is_refused(folder):
+    def same_file(rows):
+        twin = dict(rows[0], split="test" if rows[0]["split"] != "test" else "val")
+        rows.append(twin)
+
+    _rewrite_manifest(folder, same_file)
+    with pytest.raises(DataError, match=r"manifest.csv: .* is listed twice"):
+        read_folder(folder)
+
+
+def test_a_patient_in_two_splits_is_refused(folder):
+    def leak(rows):
+        train = next(r for r in rows if r["split"] == "train")
+        test = next(r for r in rows if r["split"] == "test")
+        test["patient_id"] = train["patient_id"]
+
+    _rewrite_manifest(folder, leak)
+    with pytest.raises(DataError, match=r"patient '.*' is in test and train"):
+        read_folder(folder)
+
+
+def test_labels_that_skip_classes_are_refused(folder):
+    def five(rows):
+        for r in rows:
+            if r["label"] == "1":
+                r["label"] = "5"
+                r["class"] = "5"
+
+    meta = json.loads((folder / "dataset.json").read_text())
+    (folder / "dataset.json").write_text(json.dumps(dict(meta, class_names=None)))
+    _rewrite_manifest(folder, five)
+    with pytest.raises(DataError, match=r"labels \[0, 5\] skip \[1, 2, 3, 4\]"):
+        read_folder(folder)
+    (folder / "dataset.json").write_text(json.dumps(meta))  # names two classes
+    with pytest.raises(DataError, match="label 5 but dataset.json names only 2"):
+        read_folder(folder)
+
+
+def test_an_empty_class_folder_is_refused(tmp_path, small):
+    root = plain_folder(tmp_path, small)
+    (root / "train" / "aaa_empty").mkdir()
+    with pytest.raises(DataError, match="class folder 'aaa_empty' holds no images"):
+        read_folder(root)
+
+
+def test_patient_ids_from_file_names_must_not_cross_splits(tmp_path, small):
+    root = plain_folder(tmp_path, small)
+    (root / "manifest.csv").unlink(missing_ok=True)
+    first_test = next((root / "test").rglob("*.png"))
+    train_file = next((root / "train").rglob("*.png"))
+    patient = train_file.stem.rsplit("_", 1)[0]
+    first_test.rename(first_test.with_name(f"{patient}_099.png"))
+    with pytest.raises(DataError, match="rename the files or write a manifest.csv"):
+        read_folder(root, masks=False)
