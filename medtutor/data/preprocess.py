@@ -225,6 +225,8 @@ def model_inputs(
 
     CT in HU goes through the display ``window``; anything else (8-bit PNG, MedMNIST) is
     scaled from ``0..255`` (or its own range when it exceeds 255) onto ``out_range``.
+    Floating-point intensity images that already lie in ``[0, 1]`` are refused rather
+    than scaled a second time.
 
     Parameters
     ----------
@@ -245,6 +247,14 @@ def model_inputs(
     if data.units == "HU":
         x = apply_window(data.images, window, out_range=out_range)
     else:
-        hi = 255.0 if data.images.max() <= 255 else float(data.images.max())
+        top = float(data.images.max()) if len(data) else 0.0
+        if 0 < top <= 1 and data.images.dtype.kind == "f":
+            # Scaling these by 1/255 again would leave the network a nearly black
+            # image: a silent wrong result, so refuse.
+            raise DataError(
+                "images in units 'intensity' already lie in [0, 1] (max "
+                f"{top:g}); intensity images are 0-255: multiply them by 255"
+            )
+        hi = 255.0 if top <= 255 else top
         x = normalize(data.images, out_range, in_range=(0.0, hi))
     return x[..., None]

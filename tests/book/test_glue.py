@@ -37,8 +37,8 @@ ALLOWED = {
     "ch4_1_liver_case_study": {"0.5", "0.8", "0.95", "80 %", "90 %", "95 %"},
     "ch4_2a_segmentation": {"0.5"},
     "ch4_2b_restoration": {"95 %"},
-    # 0.5 mm: the voxel size of a file; 10 %: the share of pixels defined as edges.
-    "ch4_3_real_scans": {"0.5", "0.90", "10 %", "95 %"},
+    # 0.5 mm: a file's voxel size; 10 %: pixels called edges; 15 %, 30 %: augmentation.
+    "ch4_3_real_scans": {"0.5", "0.90", "10 %", "15 %", "30 %", "95 %"},
     "ch5a_imbalance_metrics": {"0.5", "95 %"},
     "ch5b_deployment_features": {"95 %"},
 }

@@ -135,3 +135,18 @@ def test_model_inputs_window_ct_and_scale_other_data(rng):
     assert model_inputs(eight, out_range=(-1, 1)).min() == pytest.approx(1.0)
     wide = replace(eight, images=rng.uniform(0, 1000, (1, 2, 2)).astype(np.float32))
     assert model_inputs(wide).max() == pytest.approx(1.0)
+
+
+def test_model_inputs_refuses_intensity_images_scaled_twice():
+    def slices(images):
+        return SliceSet(
+            images=images,
+            labels=np.zeros(2, np.int64),
+            patient_ids=np.array(["a", "b"]),
+            class_names=("x", "y"),
+        )
+
+    with pytest.raises(DataError, match=r"already lie in \[0, 1\] .*multiply"):
+        model_inputs(slices(np.full((2, 4, 4), 0.8, np.float32)))
+    x = model_inputs(slices(np.full((2, 4, 4), 204.0, np.float32)))
+    np.testing.assert_allclose(x, 0.8, atol=1e-6)

@@ -136,9 +136,15 @@ def read_medmnist(
                     f"{path}: {s}_labels are multi-label {labels.shape}; "
                     "only single-label data are supported"
                 )
+            floating = images.dtype.kind == "f"
             images = images.astype(np.float32)
             if not np.isfinite(images).all():
                 raise DataError(f"{path}: {s}_images contain NaN or inf")
+            if floating and images.size and 0 < images.max() <= 1:
+                raise DataError(
+                    f"{path}: {s}_images are floats in [0, 1]; MedMNIST stores 0-255: "
+                    "save them as np.round(images * 255).astype(np.uint8)"
+                )
             if pids is not None and len(pids) != len(images):
                 raise DataError(
                     f"{path}: {s}_patient_ids has {len(pids)} entries, "

@@ -142,3 +142,9 @@ def test_damaged_archives_say_so(tmp_path, ok):
     (tmp_path / "empty.npz").write_bytes(b"")
     with pytest.raises(DataError, match="empty.npz"):
         read_medmnist(tmp_path / "empty.npz")
+
+
+def test_float_images_already_in_unit_range_are_refused(tmp_path, ok):
+    scaled = dict(ok, train_images=np.full((3, 28, 28), 0.5, np.float32))
+    with pytest.raises(DataError, match=r"train_images are floats in \[0, 1\]"):
+        read_medmnist(npz(tmp_path / "scaled.npz", **scaled))
