@@ -7,6 +7,7 @@ along the patient axis, pixel and slice spacing).
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,21 @@ def _read_one(path: Path):
     try:
         ds = pydicom.dcmread(path)
     except InvalidDicomError:
-        raise DataError(f"{path}: not a DICOM file") from None
+        # Valid DICOM may lack the 128-byte preamble and "DICM" marker (older
+        # exports): read it anyway and accept it when it holds an image's tags.
+        try:
+            ds = pydicom.dcmread(path, force=True)
+        except Exception:
+            ds = None
+        if ds is None or "PixelData" not in ds or "Rows" not in ds:
+            raise DataError(f"{path}: not a DICOM file") from None
+        if "TransferSyntaxUID" not in ds.file_meta:
+            implicit = getattr(ds, "original_encoding", (True, True))[0]
+            ds.file_meta.TransferSyntaxUID = (
+                pydicom.uid.ImplicitVRLittleEndian
+                if implicit in (True, None)
+                else ExplicitVRLittleEndian
+            )
     except (OSError, EOFError, ValueError) as exc:
         raise DataError(f"{path}: unreadable DICOM ({exc})") from None
     if "PixelData" not in ds:
@@ -66,11 +81,76 @@ def _read_one(path: Path):
     return ds, stored
 
 
-def _to_units(ds, stored) -> tuple[np.ndarray, str]:
+def _to_units(ds, stored, path=None) -> tuple[np.ndarray, str]:
     # slope * stored + intercept
-    values = apply_modality_lut(stored, ds).astype(np.float32)
+    try:
+        values = apply_modality_lut(stored, ds).astype(np.float32)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise DataError(
+            f"{path}: malformed RescaleSlope/RescaleIntercept or modality LUT ({exc})"
+        ) from None
+    if not np.isfinite(values).all():
+        raise DataError(f"{path}: RescaleSlope/RescaleIntercept give NaN or inf")
     units = "HU" if ds.get("Modality") == "CT" else "a.u."
     return values, units
+
+
+def _numbers(ds, tag: str, path, count: int) -> np.ndarray:
+    """``count`` finite numbers from a multi-valued tag, or a DataError naming it."""
+    try:
+        values = np.array([float(v) for v in ds.get(tag)], float)
+    except (TypeError, ValueError):
+        values = np.array([])
+    if values.shape != (count,) or not np.isfinite(values).all():
+        raise DataError(
+            f"{path}: {tag} must hold {count} numbers, found {_raw(ds, tag)}"
+        )
+    return values
+
+
+def _raw(ds, tag: str) -> str:
+    """A tag's value as stored, for messages (its conversion may be what fails)."""
+    value = ds.get_item(tag).value
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
+    return repr(text.strip())
+
+
+def _number(ds, tag: str, path) -> float:
+    try:
+        value = float(ds.get(tag))
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value):
+        raise DataError(f"{path}: {tag} is not a number ({_raw(ds, tag)})")
+    return value
+
+
+def _position(ds, path) -> np.ndarray:
+    return _numbers(ds, "ImagePositionPatient", path, 3)
+
+
+def _slice_normal(ds, path) -> np.ndarray:
+    """The unit normal of the slices, from ImageOrientationPatient (axial if absent)."""
+    if "ImageOrientationPatient" not in ds:
+        return np.array([0.0, 0.0, 1.0])
+    orient = _numbers(ds, "ImageOrientationPatient", path, 6)
+    normal = np.cross(orient[:3], orient[3:])
+    if np.linalg.norm(normal) < 0.5:
+        raise DataError(
+            f"{path}: ImageOrientationPatient {list(orient)} does not hold two "
+            "perpendicular directions"
+        )
+    return normal / np.linalg.norm(normal)
+
+
+def _thickness(ds, path) -> float:
+    """Slice spacing from SpacingBetweenSlices or SliceThickness, else 1 mm."""
+    for tag in ("SpacingBetweenSlices", "SliceThickness"):
+        if tag in ds and ds.get(tag) not in (None, ""):
+            value = _number(ds, tag, path)
+            if value > 0:
+                return value
+    return 1.0
 
 
 def _pixel_spacing(ds, path, override=None) -> tuple[float, float]:
@@ -126,7 +206,7 @@ def read_dicom(
     path = Path(path)
     if path.is_file():
         ds, stored = _read_one(path)
-        values, units = _to_units(ds, stored)
+        values, units = _to_units(ds, stored, path)
         return Scan(
             values,
             _pixel_spacing(ds, path, spacing),
@@ -136,8 +216,11 @@ def read_dicom(
         )
     if not path.is_dir():
         raise DataError(f"{path}: no such file or folder")
+    # A DICOMDIR is the index of a CD or DVD, not a slice: it is skipped.
     files = sorted(
-        f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")
+        f
+        for f in path.iterdir()
+        if f.is_file() and not f.name.startswith(".") and f.name.upper() != "DICOMDIR"
     )
     if not files:
         raise DataError(f"{path}: empty folder")
@@ -158,19 +241,21 @@ def read_dicom(
     if len(shapes) > 1:
         raise DataError(f"{path}: slices of different sizes {sorted(shapes)}")
     first = slices[0][1]
+    geometry = "positions"
     if all("ImagePositionPatient" in ds for _, ds, _ in slices):
-        orient = np.array(
-            first.get("ImageOrientationPatient", [1, 0, 0, 0, 1, 0]), float
-        )
-        normal = np.cross(orient[:3], orient[3:])
-        keys = [
-            float(np.dot(normal, np.array(ds.ImagePositionPatient, float)))
-            for _, ds, _ in slices
-        ]
+        normal = _slice_normal(first, slices[0][0])
+        keys = [float(np.dot(normal, _position(ds, f))) for f, ds, _ in slices]
+    elif len(slices) == 1:
+        keys = [0.0]
+    elif all("InstanceNumber" in ds for _, ds, _ in slices):
+        # Instance numbers give the order but not the distance between slices.
+        keys = [_number(ds, "InstanceNumber", f) for f, ds, _ in slices]
+        geometry = "instance numbers"
     else:
-        keys = [
-            float(ds.get("InstanceNumber", i)) for i, (_, ds, _) in enumerate(slices)
-        ]
+        raise DataError(
+            f"{path}: the slices have neither ImagePositionPatient nor InstanceNumber, "
+            "so their order is unknown; medtutor does not guess it from file names"
+        )
     order = np.argsort(keys, kind="stable")
     slices = [slices[i] for i in order]
     keys = np.array(keys)[order]
@@ -179,14 +264,20 @@ def read_dicom(
         raise DataError(
             f"{path}: two slices at the same position; is one series stored twice?"
         )
-    dz = (
-        float(np.median(np.abs(gaps)))
-        if len(gaps)
-        else float(first.get("SliceThickness", 1.0))
-    )
+    if geometry == "positions" and len(gaps):
+        dz = float(np.median(np.abs(gaps)))
+    else:
+        dz = _thickness(first, slices[0][0])
+        if geometry == "instance numbers":
+            warnings.warn(
+                f"{path}: no ImagePositionPatient; slices ordered by InstanceNumber "
+                f"and spaced by SliceThickness/SpacingBetweenSlices ({dz:g} mm)",
+                UserWarning,
+                stacklevel=2,
+            )
     volume, units = [], "a.u."
-    for _, ds, stored in slices:
-        values, units = _to_units(ds, stored)
+    for f, ds, stored in slices:
+        values, units = _to_units(ds, stored, f)
         volume.append(values)
     row, col = _pixel_spacing(first, slices[0][0], spacing)
     return Scan(

@@ -145,6 +145,24 @@ def _fingerprint(root: Path, rows, rgb: str, use_masks: bool) -> str:
     return h.hexdigest()[:24]
 
 
+def _read_dataset_json(path: Path) -> dict:
+    """dataset.json as a dict ({} when absent); a damaged one names the file."""
+    if not path.is_file():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"{path}: not valid JSON ({err}); fix or delete it") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: expected a JSON object, got {type(meta).__name__}")
+    names = meta.get("class_names")
+    if names is not None and not (
+        isinstance(names, list) and all(isinstance(n, str) for n in names)
+    ):
+        raise DataError(f"{path}: class_names must be a list of strings")
+    return meta
+
+
 def _check_rows(root: Path, rows, meta: dict, has_manifest: bool) -> None:
     """What the rows say must make sense before any pixel is read: no file twice, no
     patient in two splits, labels that index the classes without gaps, and no empty
@@ -217,7 +235,7 @@ def _check_one_bit_depth(root: Path, rows, arrays) -> None:
         )
     meta_path = root / "dataset.json"
     if depths and meta_path.is_file():
-        declared = json.loads(meta_path.read_text()).get("bit_depth")
+        declared = _read_dataset_json(meta_path).get("bit_depth")
         if declared in (8, 16) and 8 * depths[0] != declared:
             raise DataError(
                 f"{root / rows[0][0]}: {8 * depths[0]}-bit, but {meta_path} declares "
@@ -382,11 +400,7 @@ def read_folder(
     rows = read_manifest(root) if has_manifest else discover_files(root)
     if not rows:
         raise DataError(f"{root}: no images found")
-    meta = (
-        json.loads((root / "dataset.json").read_text())
-        if (root / "dataset.json").is_file()
-        else {}
-    )
+    meta = _read_dataset_json(root / "dataset.json")
     _check_rows(root, rows, meta, has_manifest)
     target = (
         (size, size)

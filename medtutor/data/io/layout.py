@@ -68,7 +68,20 @@ def discover_files(root: Path) -> list[tuple[str, str, int, str, str, str]]:
 
 def read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
     path = root / "manifest.csv"
-    with open(path, newline="") as f:
+    try:
+        return _manifest_rows(root, path)
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); save it as "
+            "CSV UTF-8"
+        ) from None
+    except csv.Error as err:
+        raise DataError(f"{path}: not a readable CSV file ({err})") from None
+
+
+def _manifest_rows(root: Path, path: Path):
+    # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark.
+    with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         missing = {"file", "label", "patient_id", "split"} - set(
             reader.fieldnames or []
@@ -77,6 +90,11 @@ def read_manifest(root: Path) -> list[tuple[str, str, int, str, str, str]]:
             raise DataError(f"{path}: missing columns {sorted(missing)}")
         rows = []
         for line, r in enumerate(reader, start=2):
+            if None in r or any(v is None for v in r.values()):
+                raise DataError(
+                    f"{path}, line {line}: {'more' if None in r else 'fewer'} fields "
+                    f"than the header's {len(reader.fieldnames)}"
+                )
             try:
                 label = int(r["label"])
             except ValueError:

@@ -139,3 +139,72 @@ def test_interrupted_series_keeps_an_empty_target_empty(tmp_path, volume, monkey
         write_dicom_series(volume, target)
     assert [p.name for p in tmp_path.iterdir()] == ["series"]
     assert list(target.iterdir()) == []
+
+
+def _edit_series(folder, change):
+    """Apply ``change(ds, k)`` to every file of a series, in position order."""
+
+    def height(f):
+        ds = pydicom.dcmread(f)
+        return float(ds.ImagePositionPatient[2]) if "ImagePositionPatient" in ds else 0
+
+    files = sorted(folder.iterdir(), key=height)
+    for k, f in enumerate(files):
+        ds = pydicom.dcmread(f)
+        change(ds, k)
+        ds.save_as(f)
+    return files
+
+
+def test_without_positions_order_comes_from_instance_numbers_with_a_warning(
+    tmp_path, volume
+):
+    folder = write_dicom_series(volume, tmp_path / "s", shuffle_names=True)
+
+    def no_position(ds, k):
+        del ds.ImagePositionPatient
+        ds.InstanceNumber = 10 * (k + 1)  # gaps of 10: not millimetres
+        ds.SliceThickness = 4.0
+
+    _edit_series(folder, no_position)
+    with pytest.warns(UserWarning, match="ordered by InstanceNumber"):
+        scan = read_dicom(folder)
+    assert scan.spacing[0] == 4.0  # SliceThickness, not the instance-number gaps
+    np.testing.assert_allclose(scan.array, volume.array, atol=0.501)
+    _edit_series(folder, lambda ds, k: delattr(ds, "InstanceNumber"))
+    with pytest.raises(DataError, match="neither ImagePositionPatient nor Instance"):
+        read_dicom(folder)
+
+
+@pytest.mark.parametrize(
+    ("tag", "value", "message"),
+    [
+        ("ImageOrientationPatient", [1, 0, 0, 0, 1], "must hold 6 numbers"),
+        ("ImageOrientationPatient", [1, 0, 0, 1, 0, 0], "two perpendicular"),
+        ("ImagePositionPatient", [0, 0], "must hold 3 numbers"),
+        ("RescaleSlope", "1e400", "NaN or inf"),
+    ],
+)
+def test_malformed_geometry_and_scaling_name_the_file(
+    tmp_path, volume, tag, value, message
+):
+    folder = write_dicom_series(volume, tmp_path / "s")
+
+    def spoil(ds, k):
+        if k == 1 or tag == "ImageOrientationPatient":  # orientation: first slice's
+            ds[tag].value = value
+
+    files = _edit_series(folder, spoil)
+    with pytest.raises(DataError, match=message) as caught:
+        read_dicom(folder)
+    assert str(folder) in str(caught.value)
+    assert any(f.name in str(caught.value) for f in files)
+
+
+def test_a_dicomdir_and_a_missing_preamble_do_not_break_a_series(tmp_path, volume):
+    folder = write_dicom_series(volume, tmp_path / "s")
+    (folder / "DICOMDIR").write_bytes(b"\0" * 128 + b"DICM" + b"\0" * 64)
+    victim = sorted(folder.glob("*.dcm"))[0]
+    victim.write_bytes(victim.read_bytes()[132:])  # no preamble, no "DICM" prefix
+    scan = read_dicom(folder)
+    np.testing.assert_allclose(scan.array, volume.array, atol=0.501)

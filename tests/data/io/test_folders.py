@@ -311,3 +311,27 @@ def test_patient_ids_from_file_names_must_not_cross_splits(tmp_path, small):
     first_test.rename(first_test.with_name(f"{patient}_099.png"))
     with pytest.raises(DataError, match="rename the files or write a manifest.csv"):
         read_folder(root, masks=False)
+
+
+def test_manifest_and_dataset_json_problems_name_the_file(folder):
+    manifest = folder / "manifest.csv"
+    text = manifest.read_text()
+    manifest.write_bytes(b"\xef\xbb\xbf" + text.encode())  # Excel's "CSV UTF-8"
+    assert len(read_folder(folder)) == len(text.splitlines()) - 1
+    manifest.write_bytes(text.replace("train", "tr\xe4in").encode("latin-1"))
+    with pytest.raises(DataError, match=r"manifest.csv: not UTF-8 text"):
+        read_folder(folder)
+    header, first = text.splitlines()[:2]
+    manifest.write_text(f"{header}\n{first},extra\n")
+    with pytest.raises(DataError, match=r"manifest.csv, line 2: more fields"):
+        read_folder(folder)
+    manifest.write_text(f'{header}\n"{"x" * 200_000}",,0,a,p,train\n')
+    with pytest.raises(DataError, match=r"manifest.csv: not a readable CSV file"):
+        read_folder(folder)
+    manifest.write_text(text)
+    (folder / "dataset.json").write_text("{'spacing_mm': [1, 1]")
+    with pytest.raises(DataError, match=r"dataset.json: not valid JSON"):
+        read_folder(folder)
+    (folder / "dataset.json").write_text('{"class_names": "tumour"}')
+    with pytest.raises(DataError, match=r"class_names must be a list of strings"):
+        read_folder(folder)
