@@ -61,9 +61,15 @@ def _probability(text: str) -> float:
     return value
 
 
-def _check_output(output: Path, data: Path | None = None) -> None:
-    """Refuse an output that exists, lies inside (or is) the input, or cannot be
-    written, before any work."""
+#: Files that mark a folder as medtutor's own output, which --overwrite may replace.
+_OUTPUT_MARKERS = ("threshold.json", "report.json")
+
+
+def _check_output(
+    output: Path, data: Path | None = None, *, overwrite: bool = False
+) -> None:
+    """Refuse an output that exists (unless ``overwrite`` and it is medtutor's own),
+    lies inside (or is) the input, or cannot be written, before any work."""
     if data is not None:
         out, src = output.resolve(), data.resolve()
         if out == src or (src.is_dir() and src in out.parents):
@@ -72,7 +78,17 @@ def _check_output(output: Path, data: Path | None = None) -> None:
                 "writes into input data"
             )
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise CliError(f"--out {output} already exists and is not an empty folder")
+        if not overwrite:
+            raise CliError(
+                f"--out {output} already exists and is not an empty folder; choose "
+                "another, or pass --overwrite to replace an earlier run or report"
+            )
+        if not any((output / m).is_file() for m in _OUTPUT_MARKERS):
+            raise CliError(
+                f"--out {output} is not a run or report folder of medtutor "
+                f"(no {' or '.join(_OUTPUT_MARKERS)}); --overwrite replaces only "
+                "those: delete it yourself if it may go"
+            )
     parent = output.resolve().parent
     while not parent.exists():
         parent = parent.parent
@@ -153,7 +169,7 @@ def cmd_train(args) -> int:
     from medtutor.training import CaseStudyTrainer
 
     data_path, out = Path(args.data), Path(args.out)
-    _check_output(out, data_path)
+    _check_output(out, data_path, overwrite=args.overwrite)
     if args.epochs < 1 or args.patience < 1:
         raise CliError("--epochs and --patience must be at least 1")
     if not 0 < args.sensitivity <= 1:
@@ -184,7 +200,7 @@ def cmd_train(args) -> int:
         "best_epoch": history.best_epoch,
     }
     curves = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, replace=args.overwrite) as tmp:
         trainer.model.save(tmp / "model.keras")
         (tmp / "history.json").write_text(json.dumps(curves, indent=1))
         (tmp / "threshold.json").write_text(json.dumps(settings, indent=1))
@@ -203,7 +219,7 @@ def cmd_evaluate(args) -> int:
     from medtutor.evaluate import evaluate_classifier, write_report
 
     data_path, run, out = Path(args.data), Path(args.model), Path(args.out)
-    _check_output(out, data_path)
+    _check_output(out, data_path, overwrite=args.overwrite)
     if args.bootstrap < 10:
         raise CliError(f"--bootstrap must be at least 10, got {args.bootstrap}")
     if not (run / "model.keras").is_file() or not (run / "threshold.json").is_file():
@@ -241,7 +257,7 @@ def cmd_evaluate(args) -> int:
         n_boot=args.bootstrap,
         class_names=data.class_names,
     )
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, replace=args.overwrite) as tmp:
         write_report(report, tmp, title=f"Evaluation of {run.name} on {data_path.name}")
     print(report.summary())
     print(f"report in {out}/")
@@ -347,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
     p.add_argument("--out", required=True, help="run folder to create")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace --out if it holds an earlier run (only once the new one is done)",
+    )
     p.add_argument("--epochs", type=_whole(1), default=12)
     p.add_argument("--patience", type=_whole(0), default=4)
     p.add_argument(
@@ -373,6 +394,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", help="the same kind of data the model was trained on")
     p.add_argument("--model", required=True, help="run folder from 'medtutor train'")
     p.add_argument("--out", required=True, help="report folder to create")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace --out if it holds an earlier report (only once the new one is "
+        "done)",
+    )
     p.add_argument(
         "--bootstrap",
         type=_whole(10),

@@ -393,3 +393,25 @@ def one_error_line_prefix(capsys, prefix) -> str:
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(prefix), err
     return err[0]
+
+
+def test_overwrite_replaces_only_medtutor_outputs(workspace, tmp_path, capsys):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(workspace / "run", run)
+    (run / "stale.txt").write_text("from the earlier run")
+    args = ["train", str(workspace / "data"), "--out", str(run), "--epochs", "1"]
+    assert main(args) == 3
+    assert "pass --overwrite" in one_error_line(capsys)
+    assert main([*args, "--overwrite"]) == 0
+    capsys.readouterr()
+    assert (run / "model.keras").is_file() and not (run / "stale.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["run"], "no leftovers"
+    mine = tmp_path / "my_notes"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    args = ["train", str(workspace / "data"), "--out", str(mine), "--overwrite"]
+    assert main(args) == 3
+    assert "not a run or report folder" in one_error_line(capsys)
+    assert (mine / "notes.txt").read_text() == "keep me"

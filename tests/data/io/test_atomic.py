@@ -92,3 +92,57 @@ def test_atomic_file_keeps_the_old_file_on_any_exception(tmp_path, error):
         tmp.write_text("new")
     assert path.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    return done.pid
+
+
+def test_leftovers_of_killed_runs_are_cleaned_on_the_next_run(tmp_path):
+    import os
+    import time
+
+    dead = tmp_path / f".run-partial-{_dead_pid()}-0a1b"
+    alive = tmp_path / f".run-partial-{os.getpid()}-0a1b"
+    old = tmp_path / ".run-partial-0a1b2c3d"  # no process id: judged by age
+    fresh = tmp_path / ".run-partial-4e5f6a7b"
+    other = tmp_path / f".other-partial-{_dead_pid()}-0a1b"
+    for folder in (dead, alive, old, fresh, other):
+        folder.mkdir()
+        (folder / "model.keras").write_bytes(b"x" * 1000)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    with atomic_folder(tmp_path / "run") as tmp:
+        (tmp / "done.txt").write_text("ok")
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == {"run", alive.name, fresh.name, other.name}
+    dead_file = tmp_path / f".vol.nii-partial-{_dead_pid()}-0a1b.nii"
+    dead_file.write_bytes(b"half a volume")
+    with atomic._atomic_file(tmp_path / "vol.nii", suffix=".nii") as tmp:
+        tmp.write_bytes(b"a volume")
+    assert not dead_file.exists() and (tmp_path / "vol.nii").read_bytes() == b"a volume"
+
+
+def test_outputs_follow_the_umask_and_an_empty_folder_keeps_its_mode(tmp_path, rng):
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        with atomic_folder(tmp_path / "new") as tmp:
+            (tmp / "a.txt").write_text("a")
+        assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
+        (tmp_path / "given").mkdir(mode=0o750)
+        os.chmod(tmp_path / "given", 0o750)
+        with atomic_folder(tmp_path / "given") as tmp:
+            (tmp / "a.txt").write_text("a")
+        assert stat.S_IMODE((tmp_path / "given").stat().st_mode) == 0o750
+        path = save_npz_atomic(tmp_path / "x.npz", {"a": rng.normal(size=3)})
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    finally:
+        os.umask(previous)
