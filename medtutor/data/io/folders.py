@@ -168,6 +168,16 @@ def _check_rows(root: Path, rows, meta: dict, has_manifest: bool) -> None:
     patient in two splits, labels that index the classes without gaps, and no empty
     class folder."""
     source = root / "manifest.csv" if has_manifest else root
+    inside = root.resolve()
+    for r in rows:
+        for name in (r[0], r[1]):
+            if name and (root / name).is_symlink():
+                target = (root / name).resolve()
+                if not target.is_relative_to(inside):
+                    raise DataError(
+                        f"{root / name}: a link to {target}, outside the data folder; "
+                        "copy the file into the folder instead"
+                    )
     seen: dict[str, str] = {}
     for r in rows:
         if r[0] in seen:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from medtutor.data.containers import SPLITS, SliceSet
-from medtutor.data.errors import DataError, check_file
+from medtutor.data.errors import DataError, Limits, check_file
 from medtutor.data.io.atomic import save_npz_atomic
 from medtutor.data.io.png import encode_pixels
 
@@ -66,6 +66,7 @@ def read_medmnist(
     Taught in: :doc:`own_data`.
     """
     path = check_file(path)
+    _check_uncompressed_size(path)
     try:
         archive = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
@@ -191,6 +192,23 @@ def read_medmnist(
         split=np.concatenate([p[3] for p in parts]),
         meta={"source": "medmnist", "path": path.name},
     )
+
+
+def _check_uncompressed_size(path: Path) -> None:
+    """Refuse an archive whose members would expand beyond the limit (a small
+    compressed file can hold gigabytes), before any array is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total_mb = sum(i.file_size for i in archive.infolist()) / 2**20
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return  # np.load reports what is wrong with it
+    limit = Limits.from_environment().max_npz_mb
+    if total_mb > limit:
+        raise DataError(
+            f"{path}: {total_mb:,.0f} MB once uncompressed, more than the {limit:g} MB "
+            "allowed (and four times that as float32); set MEDTUTOR_MAX_NPZ_MB to read "
+            "it anyway"
+        )
 
 
 def write_medmnist(

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from medtutor.data.errors import DataError
+from medtutor.data.errors import DataError, Limits, check_file_size
 from medtutor.data.preprocess import apply_window
 
 __all__ = ["HU_OFFSET", "encode_pixels", "read_png"]
@@ -50,9 +50,18 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
     Taught in: :doc:`own_data`.
     """
     path = Path(path)
+    limits = Limits.from_environment()
     try:
+        check_file_size(path, limits)
         # One read: faster than Pillow's small reads.
         with Image.open(io.BytesIO(path.read_bytes())) as im:
+            width, height = im.size  # from the header, before any pixel is decoded
+            if width * height > limits.max_pixels:
+                raise DataError(
+                    f"{path}: its header claims {width} x {height} pixels, more than "
+                    f"the {limits.max_pixels:,} allowed; set MEDTUTOR_MAX_PIXELS to "
+                    "read it anyway"
+                )
             im.load()
             if im.format != "PNG" and path.suffix.lower() == ".png":
                 raise DataError(
@@ -71,7 +80,13 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
             arr = np.array(im)
     except DataError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise DataError(f"{path}: not a readable image ({exc})") from None
     if arr.ndim != 2:
         raise DataError(f"{path}: expected a 2D grayscale image, got shape {arr.shape}")

@@ -335,3 +335,19 @@ def test_manifest_and_dataset_json_problems_name_the_file(folder):
     (folder / "dataset.json").write_text('{"class_names": "tumour"}')
     with pytest.raises(DataError, match=r"class_names must be a list of strings"):
         read_folder(folder)
+
+
+def test_links_that_leave_the_data_folder_are_refused(tmp_path, small):
+    root = plain_folder(tmp_path, small)
+    victim = next((root / "train").rglob("*.png"))
+    outside = tmp_path / "elsewhere.png"
+    victim.rename(outside)
+    victim.symlink_to(outside)
+    with pytest.raises(
+        DataError, match=rf"{victim.name}: a link to .*outside the data"
+    ):
+        read_folder(root)
+    victim.unlink()
+    inside = next((root / "val").rglob("*.png"))
+    victim.symlink_to(inside)  # a link within the folder is fine
+    assert len(read_folder(root)) == len(small)

@@ -148,3 +148,24 @@ def test_float_images_already_in_unit_range_are_refused(tmp_path, ok):
     scaled = dict(ok, train_images=np.full((3, 28, 28), 0.5, np.float32))
     with pytest.raises(DataError, match=r"train_images are floats in \[0, 1\]"):
         read_medmnist(npz(tmp_path / "scaled.npz", **scaled))
+
+
+def test_archives_that_expand_beyond_the_limit_are_refused_first(
+    tmp_path, ok, monkeypatch
+):
+    big = dict(  # 1.6 MB inside
+        ok,
+        train_images=np.zeros((400, 64, 64), np.uint8),
+        train_labels=np.zeros((400, 1), np.uint8),
+    )
+    np.savez_compressed(tmp_path / "bomb.npz", **big)
+    assert (tmp_path / "bomb.npz").stat().st_size < 100_000
+    monkeypatch.setenv("MEDTUTOR_MAX_NPZ_MB", "1")
+    with pytest.raises(DataError, match=r"bomb.npz: 2 MB once uncompressed"):
+        read_medmnist(tmp_path / "bomb.npz")
+    monkeypatch.setenv("MEDTUTOR_MAX_NPZ_MB", "2")
+    with pytest.raises(DataError, match="image sizes differ"):  # read, then checked
+        read_medmnist(tmp_path / "bomb.npz")
+    monkeypatch.setenv("MEDTUTOR_MAX_NPZ_MB", "lots")
+    with pytest.raises(DataError, match="MEDTUTOR_MAX_NPZ_MB='lots' is not a number"):
+        read_medmnist(tmp_path / "bomb.npz")

@@ -65,3 +65,27 @@ def test_8_bit_encoding_windows_ct_and_clips_intensities():
         encode_pixels(np.array([[-3.0, 12.6, 300.0]]), "intensity", 8, None),
         [[0, 13, 255]],
     )
+
+
+def test_limits_are_checked_before_decoding(tmp_path, monkeypatch):
+    import zlib
+
+    # A valid PNG header claiming 12,000 x 12,000 pixels, with almost no data.
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + kind + data + crc
+
+    header = (12_000).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    (tmp_path / "bomb.png").write_bytes(bomb)
+    with pytest.raises(DataError, match=r"bomb.png: its header claims 12000 x 12000"):
+        read_png(tmp_path / "bomb.png")
+    bigger = bomb.replace(header, (60_000).to_bytes(4, "big") * 2 + header[8:])
+    (tmp_path / "bigger.png").write_bytes(bigger)
+    with pytest.raises(DataError, match=r"bigger.png: not a readable image"):
+        read_png(tmp_path / "bigger.png")  # Pillow's own bomb check, also one line
+    noise = np.random.default_rng(0).integers(0, 255, (64, 64), dtype=np.uint8)
+    Image.fromarray(noise).save(tmp_path / "ok.png")  # about 4 kB
+    monkeypatch.setenv("MEDTUTOR_MAX_FILE_MB", "0.0001")
+    with pytest.raises(DataError, match=r"ok.png: 0 MB, more than the 0.0001 MB"):
+        read_png(tmp_path / "ok.png")
