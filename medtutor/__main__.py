@@ -2,7 +2,11 @@
 
 import sys
 
-from medtutor.cli import main
+try:
+    from medtutor.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still importing
+    sys.stderr.write("medtutor: interrupted; nothing was written\n")
+    sys.exit(130)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -12,6 +12,7 @@ Nothing is ever written inside the input data. See *Using your own data*.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -200,7 +201,7 @@ def cmd_train(args) -> int:
         "best_epoch": history.best_epoch,
     }
     curves = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-    with atomic_folder(out, replace=args.overwrite) as tmp:
+    with _writing(out), atomic_folder(out, replace=args.overwrite) as tmp:
         trainer.model.save(tmp / "model.keras")
         (tmp / "history.json").write_text(json.dumps(curves, indent=1))
         (tmp / "threshold.json").write_text(json.dumps(settings, indent=1))
@@ -257,11 +258,24 @@ def cmd_evaluate(args) -> int:
         n_boot=args.bootstrap,
         class_names=data.class_names,
     )
-    with atomic_folder(out, replace=args.overwrite) as tmp:
+    with _writing(out), atomic_folder(out, replace=args.overwrite) as tmp:
         write_report(report, tmp, title=f"Evaluation of {run.name} on {data_path.name}")
     print(report.summary())
     print(f"report in {out}/")
     return 0
+
+
+@contextlib.contextmanager
+def _writing(out: Path):
+    """Report a failed write (disk full, permissions) as --out's, not as the hidden
+    temporary folder's; the atomic writer has already removed what was written."""
+    try:
+        yield
+    except OSError as err:
+        raise CliError(
+            f"--out {out}: could not write it ({err.strerror or err}); nothing was "
+            "left behind"
+        ) from None
 
 
 def _read_settings(path: Path) -> dict:

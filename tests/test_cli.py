@@ -415,3 +415,20 @@ def test_overwrite_replaces_only_medtutor_outputs(workspace, tmp_path, capsys):
     assert main(args) == 3
     assert "not a run or report folder" in one_error_line(capsys)
     assert (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_a_failed_write_names_out_not_the_temporary_folder(
+    workspace, tmp_path, monkeypatch, capsys
+):
+    import medtutor.evaluate as evaluate
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(evaluate, "write_report", disk_full)
+    out = tmp_path / "report"
+    args = ["evaluate", str(workspace / "data"), "--model", str(workspace / "run")]
+    assert main([*args, "--out", str(out), "--bootstrap", "10"]) == 3
+    line = one_error_line(capsys)
+    assert f"--out {out}: could not write it (No space left on device)" in line
+    assert list(tmp_path.iterdir()) == []
