@@ -447,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("medtutor: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except SystemExit as done:  # argparse: --help, --version, usage errors
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     except Exception as err:
         known = (CliError, OSError) + _data_error()
         if "args" in locals() and getattr(args, "debug", False):
