@@ -99,12 +99,12 @@ def _check_output(
         )
 
 
-def _load(data: Path):
+def _load(data: Path, rgb: str = "error"):
     from medtutor.data import load_slices, patient_split
 
     if not data.exists():
         raise CliError(f"{data}: no such file or folder")
-    slices = load_slices(data)
+    slices = load_slices(data, rgb=rgb)
     if slices.split is None:
         slices = slices.with_split(patient_split(slices))
     if len(slices.class_names) != 2:
@@ -175,7 +175,7 @@ def cmd_train(args) -> int:
         raise CliError("--epochs and --patience must be at least 1")
     if not 0 < args.sensitivity <= 1:
         raise CliError(f"--sensitivity must be in (0, 1], got {args.sensitivity}")
-    data = _load(data_path)
+    data = _load(data_path, args.rgb)
     medtutor.seed_everything(args.seed)
     trainer = CaseStudyTrainer(
         (*data.image_shape, 1),
@@ -229,7 +229,7 @@ def cmd_evaluate(args) -> int:
             "'medtutor train')"
         )
     settings = _read_settings(run / "threshold.json")
-    data = _load(data_path)
+    data = _load(data_path, args.rgb)
     if list(data.image_shape) != settings["image_shape"]:
         raise CliError(
             f"the model expects {settings['image_shape']} images, {data_path} has "
@@ -376,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
         "and threshold.json into RUN_DIR.",
     )
     p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
+    p.add_argument(
+        "--rgb",
+        choices=("error", "convert"),
+        default="error",
+        help="colour images: refuse them (default) or convert them to grayscale",
+    )
     p.add_argument("--out", required=True, help="run folder to create")
     p.add_argument(
         "--overwrite",
@@ -406,6 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
         "report.md and evaluation.png.",
     )
     p.add_argument("data", help="the same kind of data the model was trained on")
+    p.add_argument(
+        "--rgb",
+        choices=("error", "convert"),
+        default="error",
+        help="colour images: refuse them (default) or convert them to grayscale",
+    )
     p.add_argument("--model", required=True, help="run folder from 'medtutor train'")
     p.add_argument("--out", required=True, help="report folder to create")
     p.add_argument(

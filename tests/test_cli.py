@@ -432,3 +432,22 @@ def test_a_failed_write_names_out_not_the_temporary_folder(
     line = one_error_line(capsys)
     assert f"--out {out}: could not write it (No space left on device)" in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rgb_convert_is_offered_on_the_command_line(workspace, tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(workspace / "npz", data)
+    npz = data / "liver.npz"
+    with np.load(npz) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    for split in ("train", "val", "test"):
+        grey = arrays[f"{split}_images"]
+        colour = np.stack([grey, grey // 2, grey], axis=-1)
+        arrays[f"{split}_images"] = colour
+    np.savez(npz, **arrays)
+    args = ["train", str(npz), "--out", str(tmp_path / "run"), "--epochs", "1"]
+    assert main(args) == 3
+    assert "rgb='convert'" in one_error_line(capsys)
+    assert main([*args, "--rgb", "convert"]) == 0

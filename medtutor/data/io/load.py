@@ -16,7 +16,7 @@ from medtutor.data.io.volumes import read_liver_volumes
 __all__ = ["load_slices"]
 
 
-def load_slices(source) -> SliceSet:
+def load_slices(source, *, rgb: str = "error") -> SliceSet:
     """Return a :class:`SliceSet` from a SliceSet, an article-layout folder, a
     MedMNIST ``.npz`` or a folder of liver CT volumes.
 
@@ -32,6 +32,9 @@ def load_slices(source) -> SliceSet:
         (:func:`medtutor.data.find_liver_volumes`), read by
         :func:`medtutor.data.read_liver_volumes` onto the case study's grid (64 pixels
         over 220 mm, centred on the liver; call it yourself for another grid).
+    rgb : {"error", "convert"}
+        Colour images: refuse them (default) or convert them to grayscale (PNG
+        folders and MedMNIST files).
 
     Returns
     -------
@@ -52,9 +55,9 @@ def load_slices(source) -> SliceSet:
     if os.path.isdir(path):
         if _is_volume_folder(path):
             return read_liver_volumes(path, size=64, fov_mm=220.0)
-        return read_folder(path)
+        return read_folder(path, rgb=rgb)
     if path.endswith(".npz"):
-        return read_medmnist(path)
+        return read_medmnist(path, rgb=rgb)
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file or folder")
     raise DataError(

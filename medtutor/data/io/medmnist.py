@@ -109,7 +109,8 @@ def read_medmnist(
                 if rgb != "convert":
                     raise DataError(
                         f"{path}: {s}_images are colour {images.shape}; "
-                        "pass rgb='convert' for grayscale"
+                        "pass rgb='convert' (--rgb convert on the command line) for "
+                        "grayscale"
                     )
                 images = images[..., :3].astype(np.float32) @ np.array(
                     [0.299, 0.587, 0.114], np.float32

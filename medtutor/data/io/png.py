@@ -22,6 +22,40 @@ HU_OFFSET = 1024
 _GRAY_MODES = {"L", "I;16", "I;16B", "I;16L", "I"}
 
 
+def _as_grayscale(im, path: Path, rgb: str):
+    """Grayscale in all but name becomes grayscale: 1-bit, a palette of greys, grey
+    with an opaque alpha channel. True colour is refused unless ``rgb="convert"``."""
+    mode = im.mode
+    if mode in _GRAY_MODES:
+        return im
+    if mode == "1":
+        return im.convert("L")  # black and white: 0 and 255
+    if mode in ("LA", "La", "PA"):
+        alpha = np.asarray(im.getchannel("A"))
+        if alpha.min() < 255:
+            raise DataError(
+                f"{path}: {int((alpha < 255).sum())} transparent pixels (mode {mode}); "
+                "save the image without transparency"
+            )
+        im = im.convert("L") if mode != "PA" else im.convert("RGB")
+        if im.mode == "L":
+            return im
+        mode = "P"
+    if mode == "P" or im.mode == "RGB":
+        rgb_image = im.convert("RGB")
+        pixels = np.asarray(rgb_image)
+        if (pixels[..., 0] == pixels[..., 1]).all() and (
+            pixels[..., 1] == pixels[..., 2]
+        ).all():
+            return rgb_image.convert("L")  # a palette (or RGB) of greys only
+    if rgb != "convert":
+        raise DataError(
+            f"{path}: colour image (mode {im.mode}) where grayscale is expected; "
+            "pass rgb='convert' (--rgb convert on the command line) to convert it"
+        )
+    return im.convert("L")
+
+
 def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
     """Read one grayscale PNG (8- or 16-bit) into a 2D array, with a clear error if it
     is bad.
@@ -68,15 +102,7 @@ def read_png(path: str | os.PathLike, *, rgb: str = "error") -> np.ndarray:
                     f"{path}: a {im.format} file named .png; convert it to a real PNG "
                     "(lossy formats such as JPEG alter pixel values)"
                 )
-            mode = im.mode
-            if mode not in _GRAY_MODES:
-                if rgb != "convert":
-                    raise DataError(
-                        f"{path}: colour image (mode {mode}) "
-                        "where grayscale is expected; "
-                        "pass rgb='convert' to convert it to grayscale"
-                    )
-                im = im.convert("L")
+            im = _as_grayscale(im, path, rgb)
             arr = np.array(im)
     except DataError:
         raise

@@ -89,3 +89,26 @@ def test_limits_are_checked_before_decoding(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDTUTOR_MAX_FILE_MB", "0.0001")
     with pytest.raises(DataError, match=r"ok.png: 0 MB, more than the 0.0001 MB"):
         read_png(tmp_path / "ok.png")
+
+
+def test_grayscale_in_all_but_name_is_read_as_grayscale(tmp_path):
+    grey = np.arange(64, dtype=np.uint8).reshape(8, 8) * 4
+    Image.fromarray(grey).convert("1").save(tmp_path / "bits.png")
+    assert set(np.unique(read_png(tmp_path / "bits.png"))) <= {0, 255}
+    Image.fromarray(grey).convert("P").save(tmp_path / "palette.png")
+    np.testing.assert_array_equal(read_png(tmp_path / "palette.png"), grey)
+    Image.fromarray(grey).convert("LA").save(tmp_path / "alpha.png")
+    np.testing.assert_array_equal(read_png(tmp_path / "alpha.png"), grey)
+    Image.fromarray(grey).convert("RGB").save(tmp_path / "rgb_grey.png")
+    np.testing.assert_array_equal(read_png(tmp_path / "rgb_grey.png"), grey)
+    see_through = Image.fromarray(grey).convert("LA")
+    see_through.putalpha(Image.fromarray(np.full((8, 8), 128, np.uint8)))
+    see_through.save(tmp_path / "transparent.png")
+    with pytest.raises(DataError, match="transparent.png: 64 transparent pixels"):
+        read_png(tmp_path / "transparent.png")
+    colour = np.zeros((8, 8, 3), np.uint8)
+    colour[..., 0] = 200
+    Image.fromarray(colour).convert("P").save(tmp_path / "red.png")
+    with pytest.raises(DataError, match=r"red.png: colour image .*--rgb convert"):
+        read_png(tmp_path / "red.png")
+    assert read_png(tmp_path / "red.png", rgb="convert").shape == (8, 8)
