@@ -31,13 +31,38 @@ def measure(path: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _rows_of(table: Path) -> dict:
+    """The rows of an earlier table, by notebook path, as ``(row, ok)``."""
+    rows = {}
+    for line in table.read_text().splitlines() if table.is_file() else []:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            row = {
+                "notebook": cells[0].strip("`"),
+                "seconds": float(cells[1]),
+                "peak_mib": float(cells[2]),
+            }
+            rows[row["notebook"]] = (row, cells[3] == "yes")
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="re-measure these notebooks (file names) and keep the other rows of --out",
+    )
     args = parser.parse_args()
+    kept = _rows_of(args.out) if args.only else {}
     rows = []
     for path in notebooks_under(args.folder):
+        if args.only and path.name not in args.only and path.as_posix() in kept:
+            rows.append(kept[path.as_posix()])
+            continue
         row = measure(path)
         row["notebook"] = path.as_posix()
         ok = row["seconds"] <= BUDGET_S and row["peak_mib"] <= BUDGET_MIB
