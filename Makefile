@@ -98,7 +98,7 @@ lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[book,test]'
+	.venv-lock/bin/python -m pip install --quiet -e '.[cpu,book,test]'
 	.venv-lock/bin/python -m tools.lock
 	rm -rf .venv-lock
 

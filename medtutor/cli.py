@@ -205,7 +205,10 @@ def cmd_train(args) -> int:
         trainer.model.save(tmp / "model.keras")
         (tmp / "history.json").write_text(json.dumps(curves, indent=1))
         (tmp / "threshold.json").write_text(json.dumps(settings, indent=1))
-    print(f"saved model, history and threshold {threshold:.3f} to {out}/")
+        _save_learning_curves(curves, history.best_epoch, tmp / "learning_curves.png")
+    print(
+        f"saved model, history, learning curves and threshold {threshold:.3f} to {out}/"
+    )
     return 0
 
 
@@ -263,6 +266,21 @@ def cmd_evaluate(args) -> int:
     print(report.summary())
     print(f"report in {out}/")
     return 0
+
+
+def _save_learning_curves(curves: dict, best_epoch, path: Path) -> None:
+    """The run's training and validation curves as a PNG (chapter 3's figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from medtutor.plots import plot_history
+
+    metrics = [m for m in ("loss", "auc") if m in curves]
+    fig = plot_history(curves, metrics, best_epoch=best_epoch)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(fig)
 
 
 @contextlib.contextmanager
@@ -342,7 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
         return 0
 
     def command(name: str, func, summary: str, description: str | None = None):
-        p = sub.add_parser(name, help=summary, description=description or summary)
+        p = sub.add_parser(
+            name,
+            help=summary,
+            description=description or summary,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
         p.set_defaults(func=func)
         return p
 
@@ -372,8 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         cmd_train,
         "train the case-study CNN on a folder or .npz",
-        "Train the case-study CNN (chapter 4.1) and save model.keras, history.json "
-        "and threshold.json into RUN_DIR.",
+        "Train the case-study CNN (chapter 4.1) and save model.keras, history.json, "
+        "learning_curves.png and threshold.json into the --out folder.",
     )
     p.add_argument("data", help="a folder in the article's layout or a MedMNIST .npz")
     p.add_argument(

@@ -43,8 +43,13 @@ def test_train_saves_model_history_and_threshold(workspace):
     assert {p.name for p in run.iterdir()} == {
         "model.keras",
         "history.json",
+        "learning_curves.png",
         "threshold.json",
     }
+    from PIL import Image
+
+    with Image.open(run / "learning_curves.png") as curves:
+        assert curves.format == "PNG" and curves.width > 400
     settings = json.loads((run / "threshold.json").read_text())
     assert 0 <= settings["threshold"] <= 1 and settings["image_shape"] == [32, 32]
     assert "val_auc" in json.loads((run / "history.json").read_text())
@@ -244,6 +249,8 @@ def test_help_for_every_subcommand_and_console_script():
             text=True,
         )
         assert done.returncode == 0 and "usage: medtutor" in done.stdout
+        if command in (["train"], ["evaluate"]):
+            assert "(default: " in done.stdout, "--help shows the defaults"
     script = Path(sys.executable).parent / "medtutor"
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("medtutor ")

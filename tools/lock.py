@@ -2,7 +2,7 @@
 environment.
 
 Usage (through the Makefile): ``make lock``. It freezes what ``pip`` resolved for
-``pyproject.toml`` (with the ``book`` and ``test`` extras) into
+``pyproject.toml`` (with the ``cpu``, ``book`` and ``test`` extras) into
 ``requirements-lock.txt`` and writes ``environment.yml`` with the same pins, so the two
 cannot drift (``tests/tools/test_lock.py`` checks it).
 """

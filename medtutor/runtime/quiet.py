@@ -92,8 +92,17 @@ def import_tensorflow() -> ModuleType:
     reproducible.apply_before_import()
     with silenced_fd2():
         # Keras registers its own absl handlers on first import: do it while quiet, too.
-        import keras  # noqa: F401
-        import tensorflow as tf
+        try:
+            import keras  # noqa: F401
+            import tensorflow as tf
+        except ModuleNotFoundError as err:
+            if err.name != "tensorflow":
+                raise
+            raise ModuleNotFoundError(
+                "TensorFlow is not installed: pip install 'medtutor[cpu]' (or "
+                "tensorflow, for a GPU)",
+                name="tensorflow",
+            ) from None
 
         tf.get_logger().setLevel("ERROR")
         reproducible.apply_after_import(tf)

@@ -65,10 +65,10 @@ def test_environment_yml_carries_exactly_the_lock_pins():
     )
 
 
-def test_pyproject_dependencies_are_all_pinned_and_satisfied_by_the_lock():
+def test_pyproject_dependencies_are_all_satisfied_by_the_lock():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = list(project["dependencies"])
-    for extra in ("book", "test"):
+    for extra in ("cpu", "book", "test"):
         wanted += project["optional-dependencies"][extra]
     locked_all = {}
     for req in lock_requirements():
@@ -119,3 +119,16 @@ def test_installed_versions_match_the_lock():
         pytest.fail(
             "environment differs from requirements-lock.txt: " + "; ".join(mismatched)
         )
+
+
+def test_tensorflow_is_an_extra_so_an_existing_install_is_kept():
+    """pip install medtutor where TensorFlow exists must not add tensorflow-cpu."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = [canonicalize_name(Requirement(r).name) for r in project["dependencies"]]
+    assert not [n for n in base if n.startswith("tensorflow")], base
+    cpu = [Requirement(r) for r in project["optional-dependencies"]["cpu"]]
+    assert {canonicalize_name(r.name) for r in cpu} == {"tensorflow", "tensorflow-cpu"}
+    for req in cpu:  # ranges, not pins: the lock file holds the exact versions
+        assert [s.operator for s in req.specifier] != ["=="]
+    assert "pydicom>=3" in project["dependencies"]  # medtutor uses pydicom.pixels
+    assert project["dynamic"] == ["version"] and "version" not in project
