@@ -25,6 +25,29 @@ def repository_url(config: Path = ROOT / "_config.yml") -> str:
 
 REAL_DATA = "medtutor.data.real"  # notebooks that import it fetch real scans
 
+#: What Google Colab ships (import names) that the notebooks and medtutor import; the
+#: README lists them. tests/book/test_notebooks.py checks that every other third-party
+#: module they import is installed by the Colab cell.
+COLAB_SHIPS = (
+    "PIL",
+    "keras",
+    "matplotlib",
+    "numpy",
+    "scipy",
+    "skimage",
+    "sklearn",
+    "tensorflow",
+    "threadpoolctl",
+)
+#: What the Colab cell installs (requirement -> import name); medtutor itself is
+#: installed without dependencies, so that Colab's TensorFlow stack stays as it is.
+COLAB_INSTALLS = {
+    "pydicom>=3": "pydicom",
+    "nibabel>=5": "nibabel",
+    "ai-edge-litert>=2.0": "ai_edge_litert",
+    "myst-nb>=1.1": "myst_nb",
+}
+
 
 def uses_real_data(notebook: dict) -> bool:
     """True when a notebook's code imports the real-data layer (chapter 4.3)."""
@@ -58,7 +81,8 @@ if "google.colab" in sys.modules:
 
     pip = [sys.executable, "-m", "pip", "install", "-q"]
     package = "medtutor @ git+{url}"
-    subprocess.run([*pip, "pydicom", "nibabel"], check=True)
+    needs = [{", ".join(f'"{r}"' for r in COLAB_INSTALLS)}]
+    subprocess.run([*pip, *needs], check=True)
     subprocess.run([*pip, "--no-deps", package], check=True){extra}"""
 
 

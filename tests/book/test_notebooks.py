@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,40 @@ def test_colab_cell_refreshes_package_lists_only_where_real_scans_are_fetched():
     assert real == ["ch4_3_real_scans.ipynb"]
     assert "apt-get" in colab_cell_source("https://x.org/a/b", real_data=True)
     assert "apt-get" not in colab_cell_source("https://x.org/a/b")
+
+
+def _third_party_imports(sources) -> set[str]:
+    import ast
+
+    found = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # cell magics
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names}
+
+
+def test_the_colab_cell_installs_every_module_colab_lacks():
+    from tools.nbtemplate import COLAB_INSTALLS, COLAB_SHIPS
+
+    package = [p.read_text() for p in (ROOT / "medtutor").rglob("*.py")]
+    notebooks = [
+        "".join(c["source"])
+        for path in NOTEBOOKS
+        for c in cells(path)
+        if c["cell_type"] == "code"
+    ]
+    needed = _third_party_imports(package + notebooks) - {"medtutor"}
+    missing = needed - set(COLAB_SHIPS) - set(COLAB_INSTALLS.values())
+    assert not missing, f"neither shipped by Colab nor installed by its cell: {missing}"
+    cell = colab_cell_source("https://x.org/a/b")
+    for requirement in COLAB_INSTALLS:
+        assert f'"{requirement}"' in cell
+    readme = (ROOT / "README.md").read_text()
+    assert all(f"`{m}`" in readme for m in COLAB_SHIPS), "README lists what Colab ships"
