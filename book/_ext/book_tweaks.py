@@ -9,6 +9,13 @@
   error in the console.
 * A default colour mode before the theme's script runs, so it does not log "invalid
   theme mode" on a reader's first visit.
+* Working sidebar toggles. pydata-sphinx-theme 0.17 renders its own header (a search
+  strip, and a hidden copy of each sidebar toggle) above sphinx-book-theme's, and both
+  themes' scripts wire only the *first* ``.primary-toggle`` and ``.secondary-toggle``:
+  the hidden ones. So the menu and contents buttons did nothing on a phone, and the
+  menu button did not collapse the sidebar on a desktop. Once the page is parsed and
+  before the themes' deferred scripts run, the hidden copies lose those classes, and
+  the redundant header (the sidebar has its own search field) is hidden.
 """
 
 
@@ -41,8 +48,22 @@ DEFAULT_MODE = (
 )
 
 
+# "interactive" comes after parsing and before deferred scripts (the themes') run.
+FIX_TOGGLES = (
+    "document.addEventListener('readystatechange', () => {"
+    " if (document.readyState !== 'interactive') return;"
+    " document.querySelectorAll('.bd-header .primary-toggle, .bd-header"
+    " .secondary-toggle').forEach((b) => b.classList.remove('primary-toggle',"
+    " 'secondary-toggle'));"
+    " const style = document.createElement('style');"
+    " style.textContent = '.bd-header { display: none !important; }';"
+    " document.head.appendChild(style); });"
+)
+
+
 def setup(app):
     app.add_js_file(None, body=DEFAULT_MODE, priority=100)
+    app.add_js_file(None, body=FIX_TOGGLES, priority=100)
     app.connect(
         "html-page-context", drop_colab_on_markdown, priority=502
     )  # after the theme (501)

@@ -225,3 +225,67 @@ def test_every_internal_link_resolves(page):
         ):
             bad.append(href)
     assert not bad, f"{page}: broken internal links {bad[:5]}"
+
+
+TOGGLE_STATE = """
+const dialog = id => document.getElementById(id);
+const shown = el => el !== null && el.offsetParent !== null &&
+  getComputedStyle(el).visibility !== 'hidden' &&
+  el.getBoundingClientRect().right > 0;
+return {
+  primaryModal: dialog('pst-primary-sidebar-modal').open,
+  secondaryModal: dialog('pst-secondary-sidebar-modal').open,
+  primarySidebar: shown(document.getElementById('pst-primary-sidebar')),
+  header: document.querySelector('.bd-header').getBoundingClientRect().height,
+};
+"""
+
+
+def _visible_toggle(browser, kind):
+    buttons = [
+        b
+        for b in browser.find_elements("css selector", f".{kind}-toggle")
+        if b.is_displayed()
+    ]
+    assert len(buttons) == 1, f"{len(buttons)} visible .{kind}-toggle buttons"
+    return buttons[0]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_sidebar_toggles_open_and_close_the_sidebars(browser, server, width):
+    """The theme wires only the first toggle of each kind; book_tweaks makes that the
+    visible one (a phone opens a dialog, a desktop collapses the sidebar)."""
+    import time
+
+    browser.set_window_size(width, 900)
+    try:
+        browser.set_script_timeout(60)
+        browser.get(f"{server}/book/ch1_background.html")
+        browser.execute_async_script(WAIT_FOR_PAGE)
+        state = browser.execute_script(TOGGLE_STATE)
+        assert state["header"] == 0, "the theme's duplicate header strip is shown"
+        primary = _visible_toggle(browser, "primary")
+        if width < 992:
+            assert not state["primaryModal"] and not state["primarySidebar"]
+            primary.click()
+            time.sleep(0.3)
+            assert browser.execute_script(TOGGLE_STATE)["primaryModal"]
+            browser.execute_script(
+                "document.getElementById('pst-primary-sidebar-modal').close()"
+            )
+            time.sleep(0.3)
+            assert not browser.execute_script(TOGGLE_STATE)["primaryModal"]
+            _visible_toggle(browser, "secondary").click()
+            time.sleep(0.3)
+            assert browser.execute_script(TOGGLE_STATE)["secondaryModal"]
+        else:
+            assert state["primarySidebar"]
+            primary.click()
+            time.sleep(0.5)
+            after = browser.execute_script(TOGGLE_STATE)
+            assert not after["primarySidebar"] and not after["primaryModal"]
+            primary.click()
+            time.sleep(0.5)
+            assert browser.execute_script(TOGGLE_STATE)["primarySidebar"]
+    finally:
+        browser.set_window_size(1280, 1400)
