@@ -16,7 +16,11 @@
   menu button did not collapse the sidebar on a desktop. Once the page is parsed and
   before the themes' deferred scripts run, the hidden copies lose those classes, and
   the redundant header (the sidebar has its own search field) is hidden.
+* ``static/book_tweaks.css``: on a phone, long inline code, API signatures and field
+  lists wrap instead of widening the page.
 """
+
+from pathlib import Path
 
 
 def drop_colab_on_markdown(app, pagename, templatename, context, doctree):
@@ -61,7 +65,13 @@ FIX_TOGGLES = (
 )
 
 
+def add_static_path(app):
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
+    app.connect("builder-inited", add_static_path)
+    app.add_css_file("book_tweaks.css")
     app.add_js_file(None, body=DEFAULT_MODE, priority=100)
     app.add_js_file(None, body=FIX_TOGGLES, priority=100)
     app.connect(

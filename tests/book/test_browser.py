@@ -289,3 +289,42 @@ def test_sidebar_toggles_open_and_close_the_sidebars(browser, server, width):
             assert browser.execute_script(TOGGLE_STATE)["primarySidebar"]
     finally:
         browser.set_window_size(1280, 1400)
+
+
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+const scrollsItself = el => {
+  for (let p = el; p && p !== document.body; p = p.parentElement) {
+    const x = getComputedStyle(p).overflowX;
+    if (x === 'auto' || x === 'scroll' || x === 'hidden') return true;
+  }
+  return false;
+};
+const wide = Array.from(document.querySelectorAll('main *')).filter(el => {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.right > width + 1 && !scrollsItself(el);
+});
+return [document.documentElement.scrollWidth, width,
+        wide.slice(0, 3).map(el => el.tagName + '.' + el.className)];
+"""
+
+
+def test_no_page_is_wider_than_a_phone(browser, server):
+    """At 390 px nothing but code blocks and tables (which scroll by themselves) may
+    stick out of the screen."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        failures = []
+        for page in PAGES:
+            browser.get(f"{server}/{page}.html")
+            browser.execute_async_script(WAIT_FOR_PAGE)
+            scroll, width, wide = browser.execute_script(OVERFLOW)
+            assert width == 390
+            if scroll > width + 1 or wide:
+                failures.append(f"{page}: {scroll} px wide; {wide}")
+        assert not failures, "\n".join(failures)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
