@@ -1,9 +1,8 @@
 """Small Sphinx fixes for the built book (a local extension, see ``_config.yml``).
 
 * No Colab button on Markdown pages: Colab opens only ``.ipynb`` files, so on a page
-  written in MyST Markdown (the introduction) its link would fail. Binder stays:
-  JupyterLab opens the Markdown file as a notebook through jupytext, which is part of
-  the book's environment.
+  written in MyST Markdown (the introduction) its link would fail. Binder stays, and
+  opens the first notebook (setting up) rather than the page's Markdown source.
 * Each inline script only once: Jupyter Book 1 registers the sphinx-thebe and
   togglebutton snippets twice, and the second ``const THEBE_JS_URL`` is a JavaScript
   error in the console.
@@ -29,6 +28,14 @@ def drop_colab_on_markdown(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         if group.get("label") == "launch-buttons":
             group["buttons"] = [b for b in group["buttons"] if b.get("text") != "Colab"]
+            for button in group["buttons"]:  # Binder: open a notebook, not Markdown
+                if "urlpath=" in button.get("url", ""):
+                    head = button["url"].split("urlpath=", 1)[0]
+                    button["url"] = f"{head}urlpath=lab/tree/{FIRST_NOTEBOOK}"
+
+
+#: The notebook a Markdown page's Binder button opens.
+FIRST_NOTEBOOK = "book/setup.ipynb"
 
 
 def dedupe_scripts(app, pagename, templatename, context, doctree):

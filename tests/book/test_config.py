@@ -74,7 +74,17 @@ def test_built_intro_page_has_a_binder_button_and_no_broken_colab_link():
     html = built("book/intro.html")
     owner_repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
     assert (
-        f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/intro.md"
+        f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/book/setup.ipynb"
         in html
-    )
+    ), "the intro's Binder button opens a notebook"
+    assert "urlpath=lab/tree/book/intro.md" not in html
     assert "colab.research.google.com" not in html, "Colab cannot open Markdown pages"
+
+
+def test_logo_and_favicon_are_linked():
+    html = built("book/intro.html")
+    assert 'rel="icon" href="../_static/favicon.svg"' in html
+    assert "logo.svg" in html
+    for name in ("logo.svg", "favicon.svg"):
+        svg = (ROOT / "book" / "images" / name).read_text()
+        assert svg.startswith("<svg") and "viewBox" in svg
