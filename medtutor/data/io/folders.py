@@ -243,14 +243,6 @@ def _check_one_bit_depth(root: Path, rows, arrays) -> None:
             f"{8 * common}-bit; one data set needs one bit depth: re-export the odd "
             "files (16-bit PNGs store HU + 1024)"
         )
-    meta_path = root / "dataset.json"
-    if depths and meta_path.is_file():
-        declared = _read_dataset_json(meta_path).get("bit_depth")
-        if declared in (8, 16) and 8 * depths[0] != declared:
-            raise DataError(
-                f"{root / rows[0][0]}: {8 * depths[0]}-bit, but {meta_path} declares "
-                f"{declared}-bit images; fix dataset.json or re-export the images"
-            )
 
 
 def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
@@ -295,7 +287,7 @@ def _decode(root: Path, rows, rgb: str, use_masks: bool, workers, cache_dir):
             results = list(pool.map(chunk, parts))
     arrays = [a for imgs, _ in results for a in imgs]
     mask_arrays = [m for _, ms in results for m in ms] if use_masks else None
-    _check_one_bit_depth(root, rows, arrays)
+    _check_one_bit_depth(root, rows, arrays)  # before a mixed set could be cached
     if cache is not None:
         same = len({a.shape for a in arrays}) == 1
         payload = (
@@ -420,6 +412,12 @@ def read_folder(
 
     use_masks = masks and all(r[1] for r in rows)
     arrays, mask_arrays = _decode(root, rows, rgb, use_masks, workers, cache_dir)
+    depth, declared = 8 * arrays[0].dtype.itemsize, meta.get("bit_depth")
+    if declared in (8, 16) and depth != declared:
+        raise DataError(
+            f"{root / rows[0][0]}: {depth}-bit, but {root / 'dataset.json'} declares "
+            f"{declared}-bit images; fix dataset.json or re-export the images"
+        )
     shapes = (
         {arrays.shape[1:]}
         if isinstance(arrays, np.ndarray)

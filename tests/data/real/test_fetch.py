@@ -18,20 +18,26 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@pytest.fixture
-def fake(monkeypatch, tmp_path):
-    """A registry entry 'toy' served by a fake apt client that counts its calls."""
+def _register_toy(monkeypatch, tmp_path, name: str, client: str) -> RealDataset:
+    """Register a two-file set ``name`` fetched with ``client``, cached in tmp_path."""
     monkeypatch.setenv("MEDTUTOR_DATA", str(tmp_path / "cache"))
     monkeypatch.delenv("MEDTUTOR_OFFLINE", raising=False)
     toy = RealDataset(
-        name="toy",
+        name=name,
         title="two small files",
-        client="apt",
+        client=client,
         package="toy-data",
         version="1.0",
         files={k: _sha(v) for k, v in CONTENT.items()},
     )
-    monkeypatch.setitem(DATASETS, "toy", toy)
+    monkeypatch.setitem(DATASETS, name, toy)
+    return toy
+
+
+@pytest.fixture
+def fake(monkeypatch, tmp_path):
+    """A registry entry 'toy' served by a fake apt client that counts its calls."""
+    _register_toy(monkeypatch, tmp_path, "toy", "apt")
     calls = []
     served = dict(CONTENT)
 
@@ -159,21 +165,11 @@ def test_an_installed_wheel_of_the_pinned_version_is_used_in_place(
 ):
     """Binder installs pydicom-data from environment.yml: fetch copies its files and
     runs no pip; another installed version is not trusted and pip download runs."""
-    monkeypatch.setenv("MEDTUTOR_DATA", str(tmp_path / "cache"))
-    monkeypatch.delenv("MEDTUTOR_OFFLINE", raising=False)
+    _register_toy(monkeypatch, tmp_path, "toy_pip", "pip")
     site = tmp_path / "site-packages"
     for member, data in CONTENT.items():
         (site / member).parent.mkdir(parents=True, exist_ok=True)
         (site / member).write_bytes(data)
-    toy = RealDataset(
-        name="toy_pip",
-        title="two small files",
-        client="pip",
-        package="toy-data",
-        version="1.0",
-        files={k: _sha(v) for k, v in CONTENT.items()},
-    )
-    monkeypatch.setitem(DATASETS, "toy_pip", toy)
     installed = {"version": "1.0"}
 
     class Dist:
