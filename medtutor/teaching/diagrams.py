@@ -608,7 +608,7 @@ def draw_subpixel(scale: int = 2, size: int = 3):
                 f"{pi},{pj}",
                 ha="center",
                 va="center",
-                fontsize=8 if n <= 8 else 6,
+                fontsize=9 if n <= 8 else 7,
                 gid=f"px{a}_{b}:{ch}",
             )
     right.set_xlim(0, n)

@@ -328,3 +328,71 @@ def test_no_page_is_wider_than_a_phone(browser, server):
         assert not failures, "\n".join(failures)
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+OPEN_ALL = """
+document.querySelectorAll('details').forEach((d) => { d.open = true; });
+document.querySelectorAll('.toggle-hidden')
+  .forEach((e) => e.classList.remove('toggle-hidden'));
+document.querySelectorAll('button.toggle-button').forEach((b) => {
+  if (b.classList.contains('toggle-button-hidden')) b.click();
+});
+"""
+FIGURE_SIZES = """
+return Array.from(document.querySelectorAll('.bd-article .cell_output img'))
+  .filter((i) => i.getClientRects().length > 0)
+  .map((i) => [i.getAttribute('src'), i.naturalWidth,
+               i.getBoundingClientRect().width]);
+"""
+
+
+def test_figures_are_shown_at_least_at_0_8_of_their_natural_width(browser, server):
+    """At a desktop width every figure a cell drew is shown at 0.8 of its natural
+    size or more, so its 10-point text stays legible (the figures are laid out for the
+    content column)."""
+    browser.set_window_size(1366, 1000)
+    try:
+        failures, seen = [], 0
+        for page in PAGES:
+            browser.get(f"{server}/{page}.html")
+            browser.execute_async_script(WAIT_FOR_PAGE)
+            browser.execute_script(OPEN_ALL)
+            for src, natural, shown in browser.execute_script(FIGURE_SIZES):
+                seen += 1
+                if natural and shown / natural < 0.8:
+                    failures.append(f"{page}: {src} {natural} px shown at {shown:.0f}")
+        assert seen > 30, "no figures found"
+        assert not failures, "\n".join(failures)
+    finally:
+        browser.set_window_size(1280, 1400)
+
+
+def test_a_click_shows_a_figure_at_full_size_and_escape_closes_it(browser, server):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.set_window_size(1000, 900)  # a figure wider than the column
+    try:
+        browser.get(f"{server}/book/ch4_1_liver_case_study.html")
+        browser.execute_async_script(WAIT_FOR_PAGE)
+        images = browser.find_elements("css selector", ".cell_output img.mt-zoomable")
+        assert images, "figures are not marked zoomable"
+        img = max(images, key=lambda i: int(i.get_property("naturalWidth")))
+        natural = int(img.get_property("naturalWidth"))
+        assert img.rect["width"] < natural
+        browser.execute_script("arguments[0].scrollIntoView()", img)
+        img.click()
+        big = browser.find_element("css selector", ".mt-zoom img")
+        browser.execute_async_script(
+            "const i = arguments[0], done = arguments[1];"
+            "i.complete ? done() : (i.onload = done);",
+            big,
+        )
+        assert big.rect["width"] == natural
+        browser.find_element("css selector", ".mt-zoom").send_keys(Keys.ESCAPE)
+        assert not browser.find_elements("css selector", ".mt-zoom")
+        img.send_keys(Keys.ENTER)  # the keyboard opens it too
+        assert browser.find_elements("css selector", ".mt-zoom")
+        browser.find_element("css selector", ".mt-zoom").click()
+        assert not browser.find_elements("css selector", ".mt-zoom")
+    finally:
+        browser.set_window_size(1280, 1400)
