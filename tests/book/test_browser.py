@@ -38,6 +38,8 @@ def toc_pages() -> list[str]:
 
 
 PAGES = toc_pages()
+#: The Chinese edition (tools/editions.py) has the same pages under zh_CN/.
+ZH_PAGES = [f"zh_CN/{page}" for page in PAGES]
 
 
 def need_site():
@@ -117,7 +119,7 @@ else window.addEventListener("load", ready);
 """
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + ZH_PAGES)
 def test_page_loads_renders_math_and_images_without_errors(browser, server, page):
     browser.set_script_timeout(60)
     browser.get(f"{server}/{page}.html")
@@ -204,7 +206,7 @@ def parsed(path: Path) -> _Links:
     return links
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + ZH_PAGES)
 def test_every_internal_link_resolves(page):
     need_site()
     source = HTML / f"{page}.html"
@@ -318,7 +320,7 @@ def test_no_page_is_wider_than_a_phone(browser, server):
     )
     try:
         failures = []
-        for page in PAGES:
+        for page in PAGES + ZH_PAGES:
             browser.get(f"{server}/{page}.html")
             browser.execute_async_script(WAIT_FOR_PAGE)
             scroll, width, wide = browser.execute_script(OVERFLOW)
@@ -396,3 +398,53 @@ def test_a_click_shows_a_figure_at_full_size_and_escape_closes_it(browser, serve
         assert not browser.find_elements("css selector", ".mt-zoom")
     finally:
         browser.set_window_size(1280, 1400)
+
+
+SEARCH_RESULTS = """
+const done = arguments[arguments.length - 1];
+const started = Date.now();
+const poll = () => {
+  const items = document.querySelectorAll('#search-results ul.search li');
+  const summary = document.querySelector('#search-results .search-summary');
+  if (items.length || (summary && summary.textContent.trim()) ||
+      Date.now() - started > 20000) {
+    done(Array.from(items).map((li) => li.querySelector('a').getAttribute('href')));
+  } else {
+    setTimeout(poll, 200);
+  }
+};
+poll();
+"""
+
+
+@pytest.mark.parametrize("term", ["肝脏", "患者"])
+def test_chinese_search_finds_pages(browser, server, term):
+    """The Chinese edition's search index is built with jieba's word segmentation;
+    without it, Chinese words find nothing."""
+    browser.set_script_timeout(30)
+    browser.get(f"{server}/zh_CN/search.html?q={term}")
+    hits = browser.execute_async_script(SEARCH_RESULTS)
+    chapters = {h.split(".html")[0] for h in hits if h.startswith("book/ch")}
+    assert len(chapters) >= 3, f"{term}: search found {hits}"
+
+
+@pytest.mark.parametrize(
+    "page", ["book/intro", "book/ch4_1_liver_case_study", "book/glossary"]
+)
+def test_language_links_land_on_the_same_page_in_the_other_edition(
+    browser, server, page
+):
+    browser.get(f"{server}/{page}.html")
+    browser.execute_async_script(WAIT_FOR_PAGE)
+    assert browser.find_element("css selector", "html").get_attribute("lang") == "en"
+    browser.find_element("css selector", "a.edition-link").click()
+    browser.execute_async_script(WAIT_FOR_PAGE)
+    assert browser.current_url == f"{server}/zh_CN/{page}.html"
+    assert browser.find_element("css selector", "html").get_attribute("lang") == (
+        "zh-CN"
+    )
+    main = browser.find_element("css selector", "main").text
+    assert len(re.findall(r"[\u4e00-\u9fff]", main)) > 100, "the page is not Chinese"
+    browser.find_element("css selector", "a.edition-link").click()
+    browser.execute_async_script(WAIT_FOR_PAGE)
+    assert browser.current_url == f"{server}/{page}.html"
