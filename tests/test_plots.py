@@ -64,3 +64,21 @@ def test_show_images_colour_bars_and_outlines():
     assert fig.axes[2].get_ylabel() == "HU"
     assert len(fig.axes[0].collections) >= 1 and not fig.axes[1].collections
     plt.close(fig)
+
+
+def test_show_images_wraps_a_long_row_to_fit_the_book_width():
+    import matplotlib.pyplot as plt
+
+    from medtutor.plots import FIGURE_WIDTH, show_images
+
+    images = [np.zeros((8, 8))] * 5
+    fig = show_images(images, colorbar_label="HU", size=2.2)
+    width, height = fig.get_size_inches()
+    assert width <= FIGURE_WIDTH
+    assert len([a for a in fig.axes if a.get_images()]) == 5
+    rows = {round(a.get_position().y0, 2) for a in fig.axes if a.get_images()}
+    assert len(rows) == 2  # three on the first row, two on the second
+    plt.close(fig)
+    fig = show_images(images, ncols=5, size=1.0)  # an explicit layout is kept
+    assert len({round(a.get_position().y0, 2) for a in fig.axes if a.get_images()}) == 1
+    plt.close(fig)
