@@ -48,6 +48,21 @@ def own_text(page: str):
     return re.sub(r"\s+", " ", (ROOT / "book" / "api.md").read_text())
 
 
+def bad_closing_emphasis(text: str) -> bool:
+    """A closing ** right after full-width punctuation and before a letter is not
+    right-flanking in CommonMark: the asterisks are printed. (An opening ** there is
+    fine.)"""
+    runs = [m.start() for m in re.finditer(r"\*\*", text)]
+    for closing in runs[1::2]:
+        before = text[closing - 1] if closing else " "
+        after = text[closing + 2] if closing + 2 < len(text) else " "
+        if before in "，。：；、！？）」』”" and not (
+            after.isspace() or after in "，。：；、！？）"
+        ):
+            return True
+    return False
+
+
 def markup_problems(msgid: str, msgstr: str) -> list[str]:
     out = []
     for name, pattern in (("role", ROLE), ("maths", MATH), ("link", LINK_TARGET)):
@@ -57,7 +72,7 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
     ]
     if msgstr.count("**") % 2:
         out.append("unbalanced **")
-    if re.search(r"[，。：；、！？）」』]\*\*[^\s*]", msgstr):
+    if bad_closing_emphasis(msgstr):
         out.append("** closes after full-width punctuation (renders as asterisks)")
     return out
 
