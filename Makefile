@@ -101,7 +101,7 @@ locales: install
 
 # One PDF of the whole book. Needs XeLaTeX, latexmk and a CJK font (the glossary's
 # Chinese terms); on Debian or Ubuntu: apt-get install $(TEX_PACKAGES)
-TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-lang-chinese fonts-noto-cjk latexmk
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-lang-chinese fonts-noto-cjk fonts-dejavu-core latexmk
 pdf: install
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
 	  echo "error: make pdf needs XeLaTeX and latexmk: apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 1; }

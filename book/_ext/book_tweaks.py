@@ -23,7 +23,10 @@
 * Two editions, English and Chinese (``tools/editions.py``): every page links to the
   same page in the other edition (a header button, and ``hreflang`` alternates), and
   the part captions of ``_toc.yml``, which sphinx-external-toc inserts after Sphinx
-  has translated the page, are translated from the root page's catalog.
+  has translated the page, are translated from the root page's catalog. Heading
+  anchors stay the English ones in both editions (MyST would otherwise replace a
+  page's anchor table with the slugs of its translated headings, and every
+  ``page#heading`` link into it would break).
 * ``static/figure_zoom.js``: a click (or Enter) on a figure shows it at its natural
   size over the page, scrollable on a phone; a click or Escape closes it.
 """
@@ -33,6 +36,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
 
@@ -82,7 +86,11 @@ FIX_TOGGLES = (
     " 'secondary-toggle'));"
     " const style = document.createElement('style');"
     " style.textContent = '.bd-header { display: none !important; }';"
-    " document.head.appendChild(style); });"
+    " document.head.appendChild(style);"
+    # The theme opens every header link in a new tab; the other edition replaces
+    # this one, as a language switch does.
+    " document.querySelectorAll('a.edition-link').forEach((a) =>"
+    " a.removeAttribute('target')); });"
 )
 
 
@@ -161,6 +169,29 @@ def translate_toc_captions(app, doctree):
             toctree["caption"] = catalog.gettext(toctree["caption"])
 
 
+class _SaveHeadingSlugs(SphinxTransform):
+    """Before Sphinx translates the page (priority 20): keep MyST's heading anchors."""
+
+    default_priority = 19
+
+    def apply(self, **kwargs):
+        slugs = self.env.metadata.get(self.env.docname, {}).get("myst_slugs")
+        if slugs:
+            self.env.temp_data["book_tweaks_slugs"] = dict(slugs)
+
+
+class _RestoreHeadingSlugs(SphinxTransform):
+    """After translation: MyST parsed each translated heading on its own and stored
+    that heading's slug as the page's whole anchor table; put the English ones back."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs):
+        saved = self.env.temp_data.pop("book_tweaks_slugs", None)
+        if saved:
+            self.env.metadata[self.env.docname]["myst_slugs"] = saved
+
+
 def add_static_path(app):
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
@@ -177,6 +208,8 @@ def setup(app):
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("doctree-resolved", widths_from_content)
     app.connect("doctree-read", translate_toc_captions)
+    app.add_transform(_SaveHeadingSlugs)
+    app.add_transform(_RestoreHeadingSlugs)
     # After the theme's own header buttons (priority 501).
     app.connect("html-page-context", link_other_edition, priority=510)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

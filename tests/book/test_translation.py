@@ -48,6 +48,15 @@ def own_text(page: str):
     return re.sub(r"\s+", " ", (ROOT / "book" / "api.md").read_text())
 
 
+def zh_variant(role: str) -> str:
+    """A glued word or phrase has a Chinese twin glued as ``<key>_zh``, which the
+    translation uses instead: {glue:text}`page.ipynb::verdict:s` may become
+    {glue:text}`page.ipynb::verdict_zh:s`."""
+    return re.sub(
+        r"(\{glue(?::\w+)?\}`[^`:]+\.ipynb::\w+?)(:[^`]*)?`", r"\1_zh\2`", role
+    )
+
+
 def bad_closing_emphasis(text: str) -> bool:
     """A closing ** right after full-width punctuation and before a letter is not
     right-flanking in CommonMark: the asterisks are printed. (An opening ** there is
@@ -66,7 +75,11 @@ def bad_closing_emphasis(text: str) -> bool:
 def markup_problems(msgid: str, msgstr: str) -> list[str]:
     out = []
     for name, pattern in (("role", ROLE), ("maths", MATH), ("link", LINK_TARGET)):
-        out += [f"{name} {m!r} lost" for m in pattern.findall(msgid) if m not in msgstr]
+        out += [
+            f"{name} {m!r} lost"
+            for m in pattern.findall(msgid)
+            if m not in msgstr and zh_variant(m) not in msgstr
+        ]
     out += [
         f"code {m!r} lost" for m in CODE.findall(ROLE.sub("", msgid)) if m not in msgstr
     ]
@@ -74,6 +87,9 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
         out.append("unbalanced **")
     if bad_closing_emphasis(msgstr):
         out.append("** closes after full-width punctuation (renders as asterisks)")
+    if re.match(r"\d+\. ", msgstr):
+        # "1. 背景" alone is an ordered list: a translated title would be dropped.
+        out.append("starts like a numbered list item: escape it as 1\\. ")
     return out
 
 
@@ -121,6 +137,8 @@ def test_the_markup_check_sees_a_lost_role_and_bad_emphasis():
     assert markup_problems(src, "Dice，`code` 与 $x$。")
     assert markup_problems("**Exercise:** try", "**练习：**试用")
     assert not markup_problems("**Exercise:** try", "**练习**：试用")
+    assert markup_problems("1. Background", "1. 背景")
+    assert not markup_problems("1. Background", "1\\. 背景")
 
 
 def test_catalogs_hold_exactly_the_strings_of_the_english_source(tmp_path):
@@ -151,3 +169,48 @@ def test_catalogs_hold_exactly_the_strings_of_the_english_source(tmp_path):
                 f"{pot.stem}: {len(new)} new, {len(gone)} gone ({example!r})"
             )
     assert not problems, "run make locales:\n" + "\n".join(problems)
+
+
+def glued_words(notebook: Path) -> tuple[set[str], set[str]]:
+    """Keys of the string values a notebook's prose glues, and all keys it glues."""
+    import json
+
+    cells = json.loads(notebook.read_text())["cells"]
+    values = {}
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            record = data.get("application/papermill.record/text/plain")
+            if record is not None:
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                values[name] = record
+    prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    words = {
+        key
+        for key, value in values.items()
+        if value[:1] in "'\"" and f"::{key}:" in prose and not key.endswith("_zh")
+    }
+    return words, set(values)
+
+
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_glued_words_have_a_chinese_twin_that_the_translation_uses(notebook):
+    """A glued verdict ("better than", "lowered") is English text: the notebook also
+    glues its Chinese twin, <key>_zh, and the Chinese edition shows that one."""
+    words, glued = glued_words(notebook)
+    missing = sorted(k for k in words if f"{k}_zh" not in glued)
+    assert not missing, f"no Chinese twin glued for {missing}"
+    po = LOCALES / f"{notebook.stem}.po"
+    if not po.exists():
+        return
+    english = [
+        (key, m.id[:50])
+        for m in catalog(po)
+        if m.string
+        for key in words
+        if re.search(rf"::{key}:[^`]*`", m.string)
+    ]
+    assert not english, f"translations show English glued words: {english[:3]}"
