@@ -18,12 +18,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Per edition: (language code, title, footer, search placeholder).
+#: Per edition: title, footer, search placeholder and fold-out labels.
 EDITIONS = {
     "zh_CN": {
         "title": "医学影像分析中的深度学习：一本可执行的书",
         "footer": "在 CPU 上即可运行。代码与文字以 MIT 许可证发布。",
         "search": "搜索本书…",
+        # Labels of the fold-out hints, solutions and hidden cells.
+        "show": "点击显示",
+        "hide": "点击隐藏",
+        "show_code": "显示代码",
+        "hide_code": "隐藏代码",
     },
 }
 
@@ -51,6 +56,10 @@ def edition_config(language: str) -> dict:
     options = sphinx.setdefault("config", {})
     options["language"] = language
     options["html_theme_options"] = {"search_bar_text": texts["search"]}
+    options["togglebutton_hint"] = texts["show"]
+    options["togglebutton_hint_hide"] = texts["hide"]
+    options["nb_code_prompt_show"] = texts["show_code"]
+    options["nb_code_prompt_hide"] = texts["hide_code"]
     return config
 
 

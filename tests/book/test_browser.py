@@ -448,3 +448,21 @@ def test_language_links_land_on_the_same_page_in_the_other_edition(
     browser.find_element("css selector", "a.edition-link").click()
     browser.execute_async_script(WAIT_FOR_PAGE)
     assert browser.current_url == f"{server}/{page}.html"
+
+
+@pytest.mark.parametrize("page", ZH_PAGES)
+def test_chinese_pages_have_chinese_fold_out_labels(page):
+    """Hints, solutions and hidden cells fold out under Chinese labels; the title,
+    search placeholder and part captions are Chinese too."""
+    need_site()
+    source = (HTML / f"{page}.html").read_text()
+    for english in (
+        "Click to show",
+        "Click to hide",
+        "Show code cell",
+        "Search this book",
+    ):
+        assert english not in source, f"{page}: {english!r} in the Chinese edition"
+    assert "点击显示" in source
+    assert "医学影像分析中的深度学习" in source
+    assert "案例研究" in source  # a part caption of the table of contents
