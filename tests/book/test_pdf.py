@@ -6,6 +6,7 @@ skip, except in CI (``CI=true``), where ``.ci/run`` installs both and they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -47,8 +48,6 @@ def page_titles() -> list[tuple[str, str]]:
     for name in files:
         path = ROOT / f"{name}.ipynb"
         if path.exists():
-            import json
-
             cells = json.loads(path.read_text())["cells"]
             source = next(
                 "".join(c["source"])

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from tests.book.test_glue import glued_values, prose
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "book"
 CATALOGS = sorted(LOCALES.glob("*.po"))
@@ -173,22 +175,12 @@ def test_catalogs_hold_exactly_the_strings_of_the_english_source(tmp_path):
 
 def glued_words(notebook: Path) -> tuple[set[str], set[str]]:
     """Keys of the string values a notebook's prose glues, and all keys it glues."""
-    import json
-
-    cells = json.loads(notebook.read_text())["cells"]
-    values = {}
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            record = data.get("application/papermill.record/text/plain")
-            if record is not None:
-                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-                values[name] = record
-    prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    values = glued_values(notebook.stem)
+    text = "".join(prose(notebook.stem))
     words = {
         key
         for key, value in values.items()
-        if value[:1] in "'\"" and f"::{key}:" in prose and not key.endswith("_zh")
+        if value[:1] in "'\"" and f"::{key}:" in text and not key.endswith("_zh")
     }
     return words, set(values)
 
